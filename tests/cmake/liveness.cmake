@@ -1,0 +1,2 @@
+# Liveness (core/liveness, retailliveness): owned by the face-analytics module.
+retail_add_test(unit_liveness_voting LABEL unit SOURCES unit/liveness_voting_test.cpp)
