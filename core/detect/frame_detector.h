@@ -47,10 +47,11 @@ class FrameDetector {
   explicit FrameDetector(const Config& config);
 
   // Processes one frame: on every `interval`-th frame runs the detectors inside the roi and
-  // appends the objects to `fa` (detector_ran = true); on the others only sets
-  // detector_ran = false. Fills fa.source.width/height when they are 0. Thread-compatible
-  // (one FrameDetector per streaming thread).
-  void process(const ImageView& img, FrameAnalytics& fa);
+  // appends the objects to `fa` (detector_ran = true); on the others adds nothing and
+  // leaves detector_ran as it was (false on a fresh frame). When no upstream stage described the
+  // frame (source.width == 0) fills source.frame_index (frames seen so far), width and height;
+  // fills source.pts_ns from `pts_ns` when unknown. Thread-compatible (one per streaming thread).
+  void process(const ImageView& img, FrameAnalytics& fa, int64_t pts_ns = -1);
 
   // Raw detections of both concerns on one frame (ignores interval; honours roi).
   std::vector<Detection> detect(const ImageView& img);
