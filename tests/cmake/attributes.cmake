@@ -1,0 +1,2 @@
+# Face attributes (core/attributes, retailattr): owned by the face-analytics module.
+retail_add_test(unit_attributes_tracking LABEL unit SOURCES unit/attributes_tracking_test.cpp)
