@@ -1,0 +1,337 @@
+#include "delivery/spool.h"
+
+#include <fcntl.h>
+#include <glib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "common/log.h"
+
+namespace retail::delivery {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x31505352;  // "RSP1"
+
+std::string errno_text() { return strerror(errno); }
+
+[[noreturn]] void throw_io(const std::string& what, int err) {
+  if (err == ENOSPC || err == EDQUOT)
+    throw Error(ErrorKind::kNoSpace, what + ": the disk is full (" + strerror(err) +
+                                         "): free space or lower spool-max-bytes");
+  throw Error(ErrorKind::kIo, what + " (" + strerror(err) + ")");
+}
+
+void put_u32(char* p, uint32_t v) { memcpy(p, &v, 4); }
+uint32_t get_u32(const char* p) {
+  uint32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+}  // namespace
+
+Spool::Spool(const std::string& dir, uint64_t segment_bytes)
+    : dir_(dir), segment_bytes_(segment_bytes < 4096 ? 4096 : segment_bytes) {
+  const std::string fix = ": choose a writable spool-dir (or fix its permissions)";
+  if (g_mkdir_with_parents(dir.c_str(), 0700) != 0)
+    throw Error(ErrorKind::kIo,
+                "spool-dir: cannot create '" + dir + "' (" + errno_text() + ")" + fix);
+  if (access(dir.c_str(), W_OK | X_OK) != 0)
+    throw Error(ErrorKind::kIo,
+                "spool-dir: '" + dir + "' is not writable (" + errno_text() + ")" + fix);
+  const std::string lock = dir + "/lock";
+  lock_fd_ = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0)
+    throw Error(ErrorKind::kIo,
+                "spool-dir: cannot write in '" + dir + "' (" + errno_text() + ")" + fix);
+  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    close(lock_fd_);
+    lock_fd_ = -1;
+    throw Error(ErrorKind::kIo,
+                "spool-dir: '" + dir +
+                    "' is in use by another kafkasink: give each sink its own spool-dir");
+  }
+
+  // Sequence numbers.
+  const std::string seq_path = dir + "/seq";
+  {
+    std::ifstream in(seq_path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t tab = line.rfind('\t');
+      if (tab == std::string::npos) continue;
+      seq_[line.substr(0, tab)] = std::strtoull(line.c_str() + tab + 1, nullptr, 10);
+    }
+  }
+  seq_fd_ = open(seq_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (seq_fd_ < 0) throw_io("spool-dir: cannot open '" + seq_path + "'", errno);
+
+  // Cursor.
+  bool have_cursor = false;
+  {
+    std::ifstream in(dir + "/cursor");
+    if (in >> committed_) have_cursor = true;
+  }
+  // Segments.
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() != 28 || name.compare(0, 4, "seg-") != 0 || name.compare(24, 4, ".log") != 0)
+      continue;
+    const uint64_t start = std::strtoull(name.c_str() + 4, nullptr, 10);
+    Segment& s = open_segment(start, false);
+    struct stat st {};
+    if (fstat(s.fd, &st) == 0) s.size = static_cast<uint64_t>(st.st_size);
+  }
+  if (!have_cursor) committed_ = segments_.empty() ? 0 : segments_.begin()->first;
+  if (!segments_.empty() && committed_ < segments_.begin()->first)
+    committed_ = segments_.begin()->first;  // older records were dropped with their segment
+  end_ = committed_;
+  drop_committed_segments();
+
+  // Validate every live record; cut a torn tail (a crash in the middle of an append).
+  for (auto it = segments_.begin(); it != segments_.end(); ++it) {
+    Segment& s = it->second;
+    uint64_t off = std::max(committed_, s.start);
+    const uint64_t seg_end = s.start + s.size;
+    bool torn = false;
+    while (off < seg_end) {
+      uint32_t kl = 0, vl = 0;
+      if (!read_header(off, &kl, &vl) || off + kHeaderBytes + kl + vl > seg_end) {
+        torn = true;
+        break;
+      }
+      off += kHeaderBytes + kl + vl;
+      ++live_records_;
+    }
+    end_ = std::max(end_, off);
+    if (torn) {
+      log::warning("spool", "cutting a torn record at offset " + std::to_string(off) + " in " +
+                                segment_path(s.start));
+      if (ftruncate(s.fd, static_cast<off_t>(off - s.start)) != 0)
+        throw_io("spool-dir: cannot repair " + segment_path(s.start), errno);
+      s.size = off - s.start;
+      // Anything after a torn record is unreadable: drop the later segments.
+      for (auto later = std::next(it); later != segments_.end();) {
+        close(later->second.fd);
+        unlink(segment_path(later->first).c_str());
+        later = segments_.erase(later);
+      }
+      break;
+    }
+  }
+  synced_cursor_ = committed_;
+  if (live_records_ > 0)
+    log::info("spool", dir + ": " + std::to_string(live_records_) +
+                           " records left by a previous run will be sent first");
+}
+
+Spool::~Spool() {
+  sync_cursor();
+  for (auto& [start, s] : segments_)
+    if (s.fd >= 0) close(s.fd);
+  if (seq_fd_ >= 0) close(seq_fd_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
+}
+
+std::string Spool::segment_path(uint64_t start) const {
+  char name[40];
+  snprintf(name, sizeof name, "seg-%020llu.log", static_cast<unsigned long long>(start));
+  return dir_ + "/" + name;
+}
+
+Spool::Segment& Spool::open_segment(uint64_t start, bool create) {
+  const std::string path = segment_path(start);
+  const int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0), 0600);
+  if (fd < 0) throw_io("spool-dir: cannot open '" + path + "'", errno);
+  Segment& s = segments_[start];
+  s.start = start;
+  s.size = 0;
+  s.fd = fd;
+  return s;
+}
+
+Spool::Segment* Spool::segment_for(uint64_t offset) {
+  auto it = segments_.upper_bound(offset);
+  if (it == segments_.begin()) return nullptr;
+  --it;
+  if (offset >= it->second.start + it->second.size) return nullptr;
+  return &it->second;
+}
+
+bool Spool::read_header(uint64_t offset, uint32_t* key_len, uint32_t* value_len) {
+  Segment* s = segment_for(offset);
+  if (s == nullptr) return false;
+  char h[kHeaderBytes];
+  if (pread(s->fd, h, kHeaderBytes, static_cast<off_t>(offset - s->start)) !=
+      static_cast<ssize_t>(kHeaderBytes))
+    return false;
+  if (get_u32(h) != kMagic) return false;
+  *key_len = get_u32(h + 4);
+  *value_len = get_u32(h + 8);
+  return true;
+}
+
+uint64_t Spool::append(const std::string& key, const std::string& value) {
+  if (segments_.empty() || segments_.rbegin()->second.size >= segment_bytes_)
+    open_segment(end_, true);
+  Segment& s = segments_.rbegin()->second;
+  std::string buf;
+  buf.resize(kHeaderBytes);
+  put_u32(&buf[0], kMagic);
+  put_u32(&buf[4], static_cast<uint32_t>(key.size()));
+  put_u32(&buf[8], static_cast<uint32_t>(value.size()));
+  buf += key;
+  buf += value;
+  const ssize_t n = pwrite(s.fd, buf.data(), buf.size(), static_cast<off_t>(s.size));
+  if (n != static_cast<ssize_t>(buf.size())) {
+    const int err = n < 0 ? errno : ENOSPC;
+    if (ftruncate(s.fd, static_cast<off_t>(s.size)) != 0) { /* best effort */
+    }
+    throw_io("spool-dir: cannot append to '" + segment_path(s.start) + "'", err);
+  }
+  s.size += buf.size();
+  end_ += buf.size();
+  ++live_records_;
+  return end_;
+}
+
+std::vector<Spool::Record> Spool::read(uint64_t offset, size_t max_records, size_t max_bytes) {
+  std::vector<Record> out;
+  size_t bytes = 0;
+  std::string chunk;
+  while (offset < end_ && out.size() < max_records && bytes < max_bytes) {
+    Segment* s = segment_for(offset);
+    if (s == nullptr) break;
+    const uint64_t in_seg = offset - s->start;
+    const uint64_t avail = s->size - in_seg;
+    const size_t want = static_cast<size_t>(
+        std::min<uint64_t>(avail, std::max<size_t>(max_bytes - bytes, 64 * 1024)));
+    chunk.resize(want);
+    const ssize_t n = pread(s->fd, &chunk[0], want, static_cast<off_t>(in_seg));
+    if (n <= 0)
+      throw_io("spool-dir: cannot read '" + segment_path(s->start) + "'", n < 0 ? errno : EIO);
+    size_t pos = 0;
+    const size_t got = static_cast<size_t>(n);
+    bool progressed = false;
+    while (pos + kHeaderBytes <= got && out.size() < max_records) {
+      if (get_u32(&chunk[pos]) != kMagic)
+        throw Error(ErrorKind::kIo, "spool-dir: corrupt record in '" + segment_path(s->start) +
+                                        "': move the spool directory away to start afresh");
+      const uint32_t kl = get_u32(&chunk[pos + 4]);
+      const uint32_t vl = get_u32(&chunk[pos + 8]);
+      const size_t total = kHeaderBytes + kl + vl;
+      if (pos + total > got) {
+        if (!progressed && total > got) {  // one record bigger than the chunk: read it whole
+          chunk.resize(total);
+          if (pread(s->fd, &chunk[0], total, static_cast<off_t>(in_seg)) !=
+              static_cast<ssize_t>(total))
+            throw_io("spool-dir: cannot read '" + segment_path(s->start) + "'", EIO);
+          Record r;
+          r.offset = offset;
+          r.end = offset + total;
+          r.key.assign(chunk, kHeaderBytes, kl);
+          r.value.assign(chunk, kHeaderBytes + kl, vl);
+          out.push_back(std::move(r));
+          offset += total;
+          bytes += total;
+          progressed = true;
+        }
+        break;
+      }
+      Record r;
+      r.offset = offset;
+      r.end = offset + total;
+      r.key.assign(chunk, pos + kHeaderBytes, kl);
+      r.value.assign(chunk, pos + kHeaderBytes + kl, vl);
+      out.push_back(std::move(r));
+      offset += total;
+      pos += total;
+      bytes += total;
+      progressed = true;
+      if (bytes >= max_bytes) break;
+    }
+    if (!progressed) break;
+  }
+  return out;
+}
+
+void Spool::commit(uint64_t offset, uint64_t records) {
+  if (offset <= committed_) return;
+  committed_ = std::min(offset, end_);
+  live_records_ = records > live_records_ ? 0 : live_records_ - records;
+  drop_committed_segments();
+  const int64_t now = g_get_monotonic_time();
+  if (now - last_cursor_sync_us_ > 100000) sync_cursor();
+}
+
+bool Spool::drop_oldest() {
+  uint32_t kl = 0, vl = 0;
+  if (committed_ >= end_ || !read_header(committed_, &kl, &vl)) return false;
+  committed_ += kHeaderBytes + kl + vl;
+  if (live_records_ > 0) --live_records_;
+  drop_committed_segments();
+  return true;
+}
+
+void Spool::drop_committed_segments() {
+  while (segments_.size() > 1) {
+    auto it = segments_.begin();
+    if (it->second.start + it->second.size > committed_) break;
+    close(it->second.fd);
+    unlink(segment_path(it->first).c_str());
+    segments_.erase(it);
+  }
+  // A single, fully committed segment is emptied in place so it does not grow without bound.
+  if (segments_.size() == 1) {
+    Segment& s = segments_.begin()->second;
+    if (s.size > 0 && s.start + s.size == committed_ && s.size >= segment_bytes_) {
+      close(s.fd);
+      unlink(segment_path(s.start).c_str());
+      segments_.clear();
+    }
+  }
+}
+
+void Spool::sync_cursor() {
+  last_cursor_sync_us_ = g_get_monotonic_time();
+  if (synced_cursor_ == committed_) return;
+  const std::string tmp = dir_ + "/cursor.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << committed_ << "\n";
+    if (!out) {
+      log::warning("spool", "cannot write " + tmp + ": " + errno_text());
+      return;
+    }
+  }
+  if (rename(tmp.c_str(), (dir_ + "/cursor").c_str()) != 0) {
+    log::warning("spool", "cannot update the cursor in " + dir_ + ": " + errno_text());
+    return;
+  }
+  synced_cursor_ = committed_;
+}
+
+uint64_t Spool::next_seq(const std::string& camera_key) {
+  const uint64_t seq = seq_[camera_key]++;
+  write_seq_file();
+  return seq;
+}
+
+void Spool::write_seq_file() {
+  std::string text;
+  for (const auto& [k, v] : seq_) text += k + "\t" + std::to_string(v) + "\n";
+  if (pwrite(seq_fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
+    throw_io("spool-dir: cannot persist sequence numbers in '" + dir_ + "/seq'", errno);
+}
+
+}  // namespace retail::delivery
