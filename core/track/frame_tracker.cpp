@@ -129,6 +129,7 @@ FrameAnalytics FrameTracker::process(const FrameAnalytics& in, int width, int he
       tr.last_seen_ns = t.last_seen_ns;
       out.tracks.push_back(tr);
       if (t.started) {
+        ++started_;
         out.events.push_back(
             {"track_started",
              track_started_payload(t.track_id, cls, to_normalized(t.box, width, height))});
@@ -144,6 +145,7 @@ FrameAnalytics FrameTracker::process(const FrameAnalytics& in, int width, int he
       out.tracks.push_back(tr);
     }
     for (const EndedTrack& e : r.ended) {
+      ++ended_;
       out.events.push_back(ended_event(e, cls));
       info_.erase(e.track_id);
     }
@@ -180,6 +182,7 @@ std::vector<Event> FrameTracker::finish() {
   const ObjectClass classes[2] = {ObjectClass::kPerson, ObjectClass::kFace};
   for (ObjectClass cls : classes) {
     for (const EndedTrack& e : trackers_[cls_index(cls)].finish()) {
+      ++ended_;
       events.push_back(ended_event(e, cls));
     }
   }

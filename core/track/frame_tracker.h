@@ -34,6 +34,8 @@ class FrameTracker {
   std::vector<Event> finish();
 
   uint64_t frames() const { return frames_; }
+  uint64_t tracks_started() const { return started_; }  // track_started events so far
+  uint64_t tracks_ended() const { return ended_; }      // track_ended events so far
 
  private:
   struct TrackInfo {
@@ -47,6 +49,8 @@ class FrameTracker {
   std::array<ByteTracker, 2> trackers_;  // indexed by ObjectClass
   std::unordered_map<uint64_t, TrackInfo> info_;
   uint64_t frames_ = 0;
+  uint64_t started_ = 0;
+  uint64_t ended_ = 0;
 };
 
 // Event payloads (contract: track_started {track_id, class, box}, track_ended {track_id, class,
