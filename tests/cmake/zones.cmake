@@ -1,3 +1,4 @@
 # zones module tests (owned by the zones engineer)
 retail_add_test(unit_zones LABEL unit SOURCES
-  unit/zones_config_test.cpp unit/zones_analytics_test.cpp)
+  unit/zones_config_test.cpp unit/zones_analytics_test.cpp unit/zones_gt_test.cpp)
+retail_add_test(element_retailzones LABEL element SOURCES elements/retailzones_test.cpp)
