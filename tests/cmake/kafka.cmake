@@ -2,3 +2,14 @@
 retail_add_test(unit_schema LABEL unit SOURCES unit/schema_envelope_test.cpp)
 retail_add_test(unit_delivery LABEL unit
   SOURCES unit/delivery_spool_test.cpp unit/delivery_engine_test.cpp)
+
+# The JSON Schema and its examples (ajv, installed by scripts/test.sh into tests/integration).
+find_program(RETAIL_NODE node)
+set(RETAIL_EVENT_SCHEMA ${CMAKE_SOURCE_DIR}/configs/schema/retail-event.v1.schema.json)
+set(RETAIL_EVENT_VALIDATOR ${CMAKE_SOURCE_DIR}/tests/integration/validate-events.js)
+if(RETAIL_NODE)
+  add_test(NAME schema_examples_valid
+    COMMAND ${RETAIL_NODE} ${RETAIL_EVENT_VALIDATOR} ${RETAIL_EVENT_SCHEMA}
+            --examples ${CMAKE_SOURCE_DIR}/configs/schema/examples)
+  set_tests_properties(schema_examples_valid PROPERTIES LABELS unit)
+endif()
