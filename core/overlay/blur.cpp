@@ -65,4 +65,8 @@ void blur_region(const MutableImage& img, const cv::Rect& roi_px) {
   }
 }
 
+void blur_regions(const MutableImage& image, const std::vector<cv::Rect>& rois_px) {
+  for (const cv::Rect& r : rois_px) blur_region(image, r);
+}
+
 }  // namespace retail::overlay

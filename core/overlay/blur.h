@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <opencv2/core.hpp>
+#include <vector>
 
 #include "common/image.h"
 
@@ -21,5 +22,6 @@ struct MutableImage {
 // Replaces `roi_px` (clipped to the frame) by a heavy blur: area downscale to ~1/8, upscale,
 // box-smooth. Faces become unrecognisable; pixels outside the region are untouched.
 void blur_region(const MutableImage& image, const cv::Rect& roi_px);
+void blur_regions(const MutableImage& image, const std::vector<cv::Rect>& rois_px);
 
 }  // namespace retail::overlay
