@@ -164,12 +164,14 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
                          frame.attributes.end());
   if (!config_.wants_demographics()) {  // eu: nothing is computed, nothing is written
     tracks_.clear();
-    last_eval_frame_.clear();
     return;
   }
   std::unordered_set<uint64_t> alive;
   for (const Track& t : frame.tracks)
     if (t.cls == ObjectClass::kFace) alive.insert(t.track_id);
+  for (const Object& o : frame.objects)
+    if (o.track_id != 0) tracking_seen_ = true;
+  if (!frame.tracks.empty()) tracking_seen_ = true;
 
   std::vector<std::pair<uint64_t, Estimate>> untracked;
   for (const Object& face : frame.objects) {
@@ -182,15 +184,17 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
     Estimate* est = nullptr;
     bool due = eligible;
     if (face.track_id == 0) {
+      // Per-frame fallback only without a tracker upstream; with one, an untracked face waits
+      // for its track so evaluations stay per track.
+      if (tracking_seen_) continue;
       untracked.emplace_back(face.id, Estimate(1));
       est = &untracked.back().second;
     } else {
       alive.insert(face.track_id);
-      est = &tracks_.try_emplace(face.track_id, config_.window).first->second;
-      auto last = last_eval_frame_.find(face.track_id);
-      due = eligible && (last == last_eval_frame_.end() ||
-                         stats_.frames - last->second >=
-                             static_cast<uint64_t>(config_.recheck_interval_frames));
+      auto& st = tracks_.try_emplace(face.track_id, config_.window).first->second;
+      est = &st.estimate;
+      due = eligible &&
+            ++st.eligible_frames % static_cast<uint64_t>(config_.recheck_interval_frames) == 0;
     }
     if (due) {
       const cv::Mat input = face_input(img, px);
@@ -200,19 +204,16 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
         est->add_expression(models_.expression(input));
         ++stats_.emotion_invocations;
       }
-      if (face.track_id != 0) last_eval_frame_[face.track_id] = stats_.frames;
     }
     if (face.track_id != 0) write(*est, face.id, frame);
   }
   for (const auto& [id, est] : untracked) write(est, id, frame);
 
   for (auto it = tracks_.begin(); it != tracks_.end();) {
-    if (alive.count(it->first) == 0) {
-      last_eval_frame_.erase(it->first);
+    if (alive.count(it->first) == 0)
       it = tracks_.erase(it);
-    } else {
+    else
       ++it;
-    }
   }
   stats_.active_tracks = tracks_.size();
 }

@@ -1,11 +1,12 @@
 // Per-track face attributes: an age band from a smoothed age, gender with a confidence, and the
-// dominant expression over a window, each recomputed every K frames per track (face-api models,
-// faceapi.h), not every frame.
+// dominant expression over a window, recomputed on every K-th frame on which a track's face passes
+// the size gate (face-api models, faceapi.h), never more than 1/K as often as per frame.
 //
 // Tracked faces (Object::track_id != 0) keep running estimates here, keyed by track id, until the
 // track disappears from the frame (neither an object nor an entry of FrameAnalytics::tracks
-// carries it). Untracked faces (no retailtrack upstream) fall back to one evaluation per face per
-// frame (no smoothing).
+// carries it). Untracked faces fall back to one evaluation per face per frame (no smoothing) as
+// long as no track id has ever been seen (no retailtrack upstream); once tracks appear, an
+// untracked face gets no attribute until it is tracked.
 //
 // Privacy: `no-emotion` never loads nor runs the expression model; `eu` loads and runs nothing
 // and writes no demographic or emotion attribute at all.
@@ -99,9 +100,14 @@ class Analyzer {
 
   Config config_;
   Models models_;
-  std::unordered_map<uint64_t, Estimate> tracks_;
-  std::unordered_map<uint64_t, uint64_t> last_eval_frame_;
+  struct TrackState {
+    explicit TrackState(int window) : estimate(window) {}
+    Estimate estimate;
+    uint64_t eligible_frames = 0;  // frames on which the face passed the size gate
+  };
+  std::unordered_map<uint64_t, TrackState> tracks_;
   Stats stats_;
+  bool tracking_seen_ = false;  // a track id was ever seen: no per-frame fallback any more
 };
 
 }  // namespace retail::attributes

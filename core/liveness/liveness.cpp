@@ -97,6 +97,9 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
   std::unordered_set<uint64_t> alive;
   for (const Track& t : frame.tracks)
     if (t.cls == ObjectClass::kFace) alive.insert(t.track_id);
+  for (const Object& o : frame.objects)
+    if (o.track_id != 0) tracking_seen_ = true;
+  if (!frame.tracks.empty()) tracking_seen_ = true;
 
   std::unordered_set<uint64_t> dropped;
   std::vector<Attribute> person_attrs;
@@ -116,7 +119,9 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
     a.name = "liveness";
     Decision decision = Decision::kUnknown;
     if (face.track_id == 0) {
-      if (eligible) {
+      // Per-frame fallback only without a tracker upstream; with one, an untracked face waits
+      // (unknown) for its track so checks stay per track.
+      if (eligible && !tracking_seen_) {
         const Check c = scorer_(img, px);
         ++stats_.model_invocations;
         decision = c.live() ? Decision::kLive : Decision::kSpoof;
@@ -126,13 +131,11 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
     } else {
       alive.insert(face.track_id);
       auto& st = tracks_.try_emplace(face.track_id, config_).first->second;
-      const bool due = !st.checked || stats_.frames - st.last_check_frame >=
-                                          static_cast<uint64_t>(config_.recheck_interval_frames);
-      if (eligible && due) {
+      // Every K-th frame on which the face passes the gate: at most 1/K of a per-frame design.
+      if (eligible &&
+          ++st.eligible_frames % static_cast<uint64_t>(config_.recheck_interval_frames) == 0) {
         st.voter.add(scorer_(img, px));
         ++stats_.model_invocations;
-        st.last_check_frame = stats_.frames;
-        st.checked = true;
       }
       decision = st.voter.decision();
       a.confidence = st.voter.confidence();

@@ -1,11 +1,13 @@
 // Per-track liveness: which faces are real people in front of the camera, and which are posters,
 // phones, mannequins or screens. A face is checked (MiniFASNet, minifasnet.h) only when it is big
-// enough, at most once every K frames per track; the last N checks vote.
+// enough, on every K-th frame on which it is (so never more than 1/K of the checks a per-frame
+// design would run), and the last N checks vote.
 //
 // Tracked faces (Object::track_id != 0) keep their state here, keyed by track id, until the track
 // disappears from the frame (neither an object nor an entry of FrameAnalytics::tracks carries it).
-// Untracked faces (no retailtrack upstream) fall back to one check per face per frame, decided by
-// that single check (no vote, no event: events are per track).
+// Untracked faces fall back to one check per face per frame, decided by that single check (no
+// vote, no event: events are per track) -- but only as long as no track id has ever been seen
+// (no retailtrack upstream). Once tracks appear, an untracked face stays `unknown` until tracked.
 #pragma once
 
 #include <cstdint>
@@ -32,7 +34,7 @@ struct Config {
   int votes = 5;                    // votes: checks kept per track (the vote window)
   int min_votes = 3;                // min-votes: checks needed before a track is decided
   float vote_threshold = 0.7F;      // vote-threshold: live share >= t -> live, <= 1-t -> spoof
-  int recheck_interval_frames = 5;  // recheck-interval-frames: K, frames between checks
+  int recheck_interval_frames = 5;  // recheck-interval-frames: K (check every Kth gated frame)
   bool drop_spoofs = false;         // drop-spoofs: remove spoof faces from the metadata
 
   // Throws retail::Error(kConfig) naming the property and the allowed range.
@@ -90,8 +92,7 @@ class Analyzer {
   struct TrackState {
     explicit TrackState(const Config& c) : voter(c) {}
     Voter voter;
-    uint64_t last_check_frame = 0;
-    bool checked = false;
+    uint64_t eligible_frames = 0;  // frames on which the face passed the size gate
     bool rejected = false;
   };
 
@@ -100,6 +101,7 @@ class Analyzer {
   std::shared_ptr<const Model> model_;
   std::unordered_map<uint64_t, TrackState> tracks_;
   Stats stats_;
+  bool tracking_seen_ = false;  // a track id was ever seen: no per-frame fallback any more
 };
 
 // The liveness_rejected event payload (contract: track_id, score, votes).

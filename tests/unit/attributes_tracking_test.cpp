@@ -109,7 +109,7 @@ TEST(AttributesAnalyzer, SmoothsATrackAndRecomputesEveryKFrames) {
     fa = face_frame(8);
     a.process(f.view, fa);
   }
-  EXPECT_EQ(s.age_calls, 3);  // frames 1, 11, 21
+  EXPECT_EQ(s.age_calls, 3);  // frames 10, 20, 30
   EXPECT_EQ(s.expression_calls, 3);
   EXPECT_EQ(a.stats().age_gender_invocations, 3U);
   EXPECT_EQ(a.stats().eligible_faces, 30U);
@@ -152,6 +152,7 @@ TEST(AttributesAnalyzer, SmallFacesAreNotEvaluated) {
 TEST(AttributesAnalyzer, NoEmotionNeverRunsTheExpressionModel) {
   Config c;
   c.privacy = Privacy::kNoEmotion;
+  c.recheck_interval_frames = 1;
   Script s;
   s.ages = {{30.F, 0.9F}};
   s.expressions = {one_hot(1)};
@@ -169,6 +170,7 @@ TEST(AttributesAnalyzer, NoEmotionNeverRunsTheExpressionModel) {
 TEST(AttributesAnalyzer, EuWritesAndRunsNothing) {
   Config c;
   c.privacy = Privacy::kEu;
+  c.recheck_interval_frames = 1;
   Script s;
   s.ages = {{30.F, 0.9F}};
   s.expressions = {one_hot(1)};
@@ -187,15 +189,24 @@ TEST(AttributesAnalyzer, StateExpiresWithTheTrack) {
   Script s;
   s.ages = {{30.F, 0.9F}};
   s.expressions = {one_hot(1)};
-  Analyzer a(Config{}, s.models());
+  Config c;
+  c.recheck_interval_frames = 3;
+  Analyzer a(c, s.models());
   Frame f;
-  FrameAnalytics fa = face_frame(5);
-  a.process(f.view, fa);
+  for (int i = 0; i < 2; ++i) {
+    FrameAnalytics fa = face_frame(5);
+    a.process(f.view, fa);
+  }
   EXPECT_EQ(a.stats().active_tracks, 1U);
   FrameAnalytics empty;
   a.process(f.view, empty);
   EXPECT_EQ(a.stats().active_tracks, 0U);
-  FrameAnalytics again = face_frame(5);
-  a.process(f.view, again);
-  EXPECT_EQ(s.age_calls, 2) << "a returning id is a new track: evaluated at once";
+  for (int i = 0; i < 2; ++i) {
+    FrameAnalytics again = face_frame(5);
+    a.process(f.view, again);
+  }
+  EXPECT_EQ(s.age_calls, 0) << "a returning id is a new track: its frame count restarts";
+  FrameAnalytics third = face_frame(5);
+  a.process(f.view, third);
+  EXPECT_EQ(s.age_calls, 1);
 }
