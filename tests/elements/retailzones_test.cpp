@@ -46,9 +46,12 @@ std::string events_text(const std::vector<retail::Event>& events) {
   return s;
 }
 
+// A harness around a retailzones configured before it starts.
 GstHarness* harness_with(const std::string& prop, const std::string& value) {
-  GstHarness* h = gst_harness_new("retailzones");
-  g_object_set(h->element, prop.c_str(), value.c_str(), nullptr);
+  GstElement* e = gst_element_factory_make("retailzones", nullptr);
+  g_object_set(e, prop.c_str(), value.c_str(), nullptr);
+  GstHarness* h = gst_harness_new_with_element(e, "sink", "src");
+  gst_object_unref(e);
   return h;
 }
 
