@@ -13,3 +13,5 @@ if(RETAIL_NODE)
             --examples ${CMAKE_SOURCE_DIR}/configs/schema/examples)
   set_tests_properties(schema_examples_valid PROPERTIES LABELS unit)
 endif()
+
+retail_add_test(element_kafkasink LABEL element SOURCES elements/kafkasink_test.cpp TIMEOUT 300)
