@@ -1,0 +1,443 @@
+#include "config/store_config.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "common/paths.h"
+
+namespace retail::config {
+
+namespace fs = std::filesystem;
+
+std::string config_message(const std::string& file, const std::string& json_path,
+                           const std::string& problem, const std::string& fix) {
+  std::string m = file + ": " + json_path + ": " + problem;
+  if (!fix.empty()) m += ". Fix: " + fix;
+  return m;
+}
+
+const Setting* ElementSettings::find(const std::string& key) const {
+  for (const auto& s : settings)
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+namespace {
+
+class Parser {
+ public:
+  Parser(std::string file, std::string dir) : file_(std::move(file)), dir_(std::move(dir)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& problem,
+                         const std::string& fix, ErrorKind kind = ErrorKind::kConfig) const {
+    throw Error(kind, config_message(file_, path, problem, fix));
+  }
+
+  JsonObject* object(JsonNode* n, const std::string& path, const std::string& fix) const {
+    if (n == nullptr || !JSON_NODE_HOLDS_OBJECT(n)) fail(path, "expected a JSON object", fix);
+    return json_node_get_object(n);
+  }
+  JsonArray* array(JsonNode* n, const std::string& path, const std::string& fix) const {
+    if (n == nullptr || !JSON_NODE_HOLDS_ARRAY(n)) fail(path, "expected a JSON array", fix);
+    return json_node_get_array(n);
+  }
+  std::string string(JsonNode* n, const std::string& path, const std::string& fix) const {
+    if (n == nullptr || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+      fail(path, "expected a string", fix);
+    return json_node_get_string(n);
+  }
+  double number(JsonNode* n, const std::string& path, const std::string& fix) const {
+    if (n == nullptr || !JSON_NODE_HOLDS_VALUE(n)) fail(path, "expected a number", fix);
+    const GType t = json_node_get_value_type(n);
+    if (t == G_TYPE_INT64) return static_cast<double>(json_node_get_int(n));
+    if (t == G_TYPE_DOUBLE) return json_node_get_double(n);
+    fail(path, "expected a number", fix);
+  }
+  bool boolean(JsonNode* n, const std::string& path, const std::string& fix) const {
+    if (n == nullptr || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_BOOLEAN)
+      fail(path, "expected true or false", fix);
+    return json_node_get_boolean(n) != FALSE;
+  }
+
+  static std::vector<std::string> members(JsonObject* o) {
+    std::vector<std::string> out;
+    GList* names = json_object_get_members(o);
+    for (GList* l = names; l != nullptr; l = l->next) out.emplace_back(static_cast<char*>(l->data));
+    g_list_free(names);
+    return out;
+  }
+  static bool is_comment(const std::string& key) { return !key.empty() && key[0] == '_'; }
+
+  void only_keys(JsonObject* o, const std::string& path,
+                 const std::set<std::string>& allowed) const {
+    for (const auto& k : members(o)) {
+      if (is_comment(k) || allowed.count(k) != 0) continue;
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      fail(path + "." + k, "unknown key '" + k + "'",
+           "use one of: " + list + " (keys starting with '_' are comments)");
+    }
+  }
+
+  std::string resolve_file(const std::string& p, bool model) const {
+    if (p.empty()) return p;
+    if (fs::path(p).is_absolute()) return p;
+    const std::string in_dir = (fs::path(dir_) / p).string();
+    if (paths::file_exists(in_dir)) return in_dir;
+    if (model) {
+      const std::string m = paths::resolve_model(p);
+      if (paths::file_exists(m)) return m;
+      return paths::models_dir() + "/" + p;
+    }
+    const std::string in_media = paths::media_dir() + "/" + p;
+    if (paths::file_exists(in_media)) return in_media;
+    return in_dir;
+  }
+
+  Value value(JsonNode* n, const std::string& path) const {
+    Value v;
+    if (JSON_NODE_HOLDS_OBJECT(n) || JSON_NODE_HOLDS_ARRAY(n)) {
+      v.kind = Value::Kind::kJson;
+      v.text = json::to_string(n);
+      return v;
+    }
+    if (JSON_NODE_HOLDS_NULL(n))
+      fail(path, "null is not a valid setting", "give a value or remove the key");
+    const GType t = json_node_get_value_type(n);
+    if (t == G_TYPE_STRING) {
+      v.kind = Value::Kind::kString;
+      v.text = json_node_get_string(n);
+    } else if (t == G_TYPE_INT64) {
+      v.kind = Value::Kind::kInt;
+      v.i = json_node_get_int(n);
+      v.d = static_cast<double>(v.i);
+      v.text = std::to_string(v.i);
+    } else if (t == G_TYPE_DOUBLE) {
+      v.kind = Value::Kind::kDouble;
+      v.d = json_node_get_double(n);
+      v.text = std::to_string(v.d);
+    } else if (t == G_TYPE_BOOLEAN) {
+      v.kind = Value::Kind::kBool;
+      v.b = json_node_get_boolean(n) != FALSE;
+      v.text = v.b ? "true" : "false";
+    }
+    return v;
+  }
+
+  ElementSettings settings(const std::string& element, JsonNode* n, const std::string& path,
+                           const std::string& block_path,
+                           const std::map<std::string, std::string>& models) const {
+    ElementSettings es;
+    es.element = element;
+    es.json_path = block_path;
+    if (n == nullptr) return es;
+    JsonObject* o = object(n, path,
+                           "write the settings as an object of element property names, e.g. "
+                           "{\"interval\": 3}");
+    for (const auto& k : members(o)) {
+      if (is_comment(k)) continue;
+      Setting s;
+      s.key = k;
+      s.json_path = path + "." + k;
+      s.value = value(json_object_get_member(o, k.c_str()), s.json_path);
+      if (s.value.kind == Value::Kind::kString && !s.value.text.empty() && s.value.text[0] == '@') {
+        const std::string name = s.value.text.substr(1);
+        auto it = models.find(name);
+        if (it == models.end()) {
+          std::string known;
+          for (const auto& m : models) known += (known.empty() ? "" : ", ") + ("@" + m.first);
+          fail(s.json_path, "'" + s.value.text + "' names no entry of $.models",
+               known.empty() ? "add \"" + name + "\": \"<model file>\" under \"models\""
+                             : "use one of " + known + " or add it under \"models\"");
+        }
+        s.value.text = it->second;
+      }
+      es.settings.push_back(std::move(s));
+    }
+    return es;
+  }
+
+  StoreConfig parse(const std::string& text) {
+    StoreConfig c;
+    c.file = file_;
+    c.dir = dir_;
+    json::NodePtr root;
+    try {
+      root = json::parse(text, file_);
+    } catch (const Error& e) {
+      throw Error(ErrorKind::kConfig,
+                  std::string(e.what()) + ". Fix: correct the JSON syntax at that line/column");
+    }
+    JsonObject* o = object(root.get(), "$", "the file must hold one JSON object");
+    only_keys(o, "$",
+              {"store_id", "models", "cameras", "stages", "campaigns", "kafka", "output", "metrics",
+               "shutdown_timeout_ms"});
+
+    JsonNode* sid = json_object_get_member(o, "store_id");
+    if (sid == nullptr) fail("$.store_id", "missing", "add \"store_id\": \"<your store id>\"");
+    c.store_id = string(sid, "$.store_id", "give the store id as a string");
+    if (c.store_id.empty()) fail("$.store_id", "empty", "give the store id, e.g. \"store-042\"");
+
+    if (JsonNode* m = json_object_get_member(o, "models")) {
+      JsonObject* mo =
+          object(m, "$.models",
+                 "map names to model files, e.g. {\"face\": \"face/yunet_n_320x320.onnx\"}");
+      for (const auto& name : members(mo)) {
+        if (is_comment(name)) continue;
+        const std::string p = "$.models." + name;
+        const std::string file = string(json_object_get_member(mo, name.c_str()), p,
+                                        "give the model file path as a string");
+        const std::string resolved = resolve_file(file, true);
+        if (!paths::file_exists(resolved))
+          fail(p, "model file '" + file + "' not found (looked for " + resolved + ")",
+               "check the path; relative paths are searched in the config folder and in "
+               "RETAIL_SHARED_DIR/models (" +
+                   paths::models_dir() + ")",
+               ErrorKind::kNotFound);
+        c.models[name] = resolved;
+      }
+    }
+
+    JsonNode* cams = json_object_get_member(o, "cameras");
+    if (cams == nullptr)
+      fail("$.cameras", "missing",
+           "add \"cameras\": [{\"id\": \"entrance\", \"uri\": \"rtsp://...\"}]");
+    JsonArray* ca = array(cams, "$.cameras", "list the cameras as an array of objects");
+    if (json_array_get_length(ca) == 0)
+      fail("$.cameras", "no camera", "add at least one {\"id\": ..., \"uri\": ...}");
+    std::set<std::string> ids;
+    for (guint i = 0; i < json_array_get_length(ca); ++i) {
+      const std::string p = "$.cameras[" + std::to_string(i) + "]";
+      JsonObject* co =
+          object(json_array_get_element(ca, i), p, "each camera is an object with id and uri");
+      only_keys(co, p, {"id", "uri", "fps_limit", "roi", "source", "stages"});
+      Camera cam;
+      cam.json_path = p;
+      JsonNode* id = json_object_get_member(co, "id");
+      if (id == nullptr) fail(p + ".id", "missing camera id", "add \"id\": \"<unique name>\"");
+      cam.id = string(id, p + ".id", "give the camera id as a string");
+      if (cam.id.empty() ||
+          cam.id.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+              std::string::npos)
+        fail(p + ".id",
+             "camera id '" + cam.id +
+                 "' is empty or has characters other than letters, digits, '_', '.', '-'",
+             "rename it, e.g. \"entrance-1\"");
+      if (!ids.insert(cam.id).second)
+        fail(p + ".id", "duplicate camera id '" + cam.id + "'", "give every camera its own id");
+      JsonNode* uri = json_object_get_member(co, "uri");
+      if (uri == nullptr)
+        fail(p + ".uri", "missing camera uri",
+             "add \"uri\": \"rtsp://host:554/stream\" (or a file path / file:// URI)");
+      cam.uri = string(uri, p + ".uri", "give the camera URI as a string");
+      if (cam.uri.empty())
+        fail(p + ".uri", "empty camera uri", "give rtsp://..., http://..., file:///... or a path");
+      if (cam.uri.find("://") == std::string::npos) {
+        const std::string f = resolve_file(cam.uri, false);
+        cam.uri = "file://" + fs::absolute(f).lexically_normal().string();
+      }
+      if (JsonNode* f = json_object_get_member(co, "fps_limit")) {
+        cam.fps_limit =
+            number(f, p + ".fps_limit", "give frames per second, e.g. 15 (0 = camera rate)");
+        if (cam.fps_limit < 0)
+          fail(p + ".fps_limit", "negative", "use 0 (camera rate) or a positive rate");
+      }
+      if (JsonNode* r = json_object_get_member(co, "roi")) {
+        const std::string rp = p + ".roi";
+        JsonObject* ro = object(r, rp, "give {\"x\":0.1,\"y\":0.2,\"w\":0.5,\"h\":0.6} in [0,1]");
+        only_keys(ro, rp, {"x", "y", "w", "h"});
+        Box b;
+        const char* keys[] = {"x", "y", "w", "h"};
+        float* vals[] = {&b.x, &b.y, &b.w, &b.h};
+        for (int k = 0; k < 4; ++k) {
+          JsonNode* kn = json_object_get_member(ro, keys[k]);
+          if (kn == nullptr)
+            fail(rp + "." + keys[k], "missing", "give x, y, w and h, normalized to [0,1]");
+          *vals[k] = static_cast<float>(number(kn, rp + "." + keys[k], "a number in [0,1]"));
+        }
+        if (b.x < 0 || b.y < 0 || b.w <= 0 || b.h <= 0 || b.x + b.w > 1.0001F ||
+            b.y + b.h > 1.0001F)
+          fail(rp, "region outside the frame",
+               "x, y >= 0, w, h > 0, x + w <= 1 and y + h <= 1 (normalized)");
+        cam.roi = b;
+      }
+      cam.source = settings("retailcamsrc", json_object_get_member(co, "source"), p + ".source",
+                            p + ".source", c.models);
+      if (JsonNode* st = json_object_get_member(co, "stages")) {
+        JsonObject* so = object(st, p + ".stages",
+                                "map element names to settings, e.g. {\"retailzones\": {...}}");
+        for (const auto& el : members(so)) {
+          if (is_comment(el)) continue;
+          cam.overrides.push_back(settings(el, json_object_get_member(so, el.c_str()),
+                                           p + ".stages." + el, p + ".stages." + el, c.models));
+        }
+      }
+      c.cameras.push_back(std::move(cam));
+    }
+
+    if (JsonNode* st = json_object_get_member(o, "stages")) {
+      JsonArray* sa = array(st, "$.stages", "list the analytics stages in order");
+      for (guint i = 0; i < json_array_get_length(sa); ++i) {
+        const std::string p = "$.stages[" + std::to_string(i) + "]";
+        JsonObject* so =
+            object(json_array_get_element(sa, i), p,
+                   "each stage is {\"element\": \"retaildetect\", \"settings\": {...}}");
+        only_keys(so, p, {"element", "settings", "enabled"});
+        JsonNode* en = json_object_get_member(so, "element");
+        if (en == nullptr)
+          fail(p + ".element", "missing", "name the element, e.g. \"retailtrack\"");
+        const std::string element = string(en, p + ".element", "the element name as a string");
+        if (JsonNode* e = json_object_get_member(so, "enabled"))
+          if (!boolean(e, p + ".enabled", "true or false")) continue;
+        c.stages.push_back(settings(element, json_object_get_member(so, "settings"),
+                                    p + ".settings", p, c.models));
+      }
+    }
+    for (const auto& cam : c.cameras)
+      for (const auto& ov : cam.overrides) {
+        const bool known =
+            std::any_of(c.stages.begin(), c.stages.end(),
+                        [&](const ElementSettings& s) { return s.element == ov.element; });
+        if (!known)
+          fail(ov.json_path, "no stage '" + ov.element + "' in $.stages to override",
+               "add the element to $.stages or remove this override");
+      }
+
+    if (JsonNode* cn = json_object_get_member(o, "campaigns")) {
+      JsonArray* ca2 = array(cn, "$.campaigns", "list campaigns as an array of objects");
+      c.campaigns_json = json::to_string(cn);
+      std::set<std::string> cids;
+      for (guint i = 0; i < json_array_get_length(ca2); ++i) {
+        const std::string p = "$.campaigns[" + std::to_string(i) + "]";
+        JsonObject* co = object(json_array_get_element(ca2, i), p,
+                                "each campaign is {\"id\": ..., \"creative\": \"image.png\", ...}");
+        Campaign cp;
+        cp.json_path = p;
+        JsonNode* id = json_object_get_member(co, "id");
+        if (id == nullptr)
+          fail(p + ".id", "missing campaign id", "add \"id\": \"<campaign name>\"");
+        cp.id = string(id, p + ".id", "the campaign id as a string");
+        if (!cids.insert(cp.id).second)
+          fail(p + ".id", "duplicate campaign id '" + cp.id + "'", "give each campaign its own id");
+        JsonNode* cr = json_object_get_member(co, "creative");
+        if (cr == nullptr)
+          fail(p + ".creative", "missing creative", "add \"creative\": \"<image file>\"");
+        const std::string file = string(cr, p + ".creative", "the creative image path as a string");
+        cp.creative = resolve_file(file, false);
+        if (!paths::file_exists(cp.creative))
+          fail(p + ".creative",
+               "creative '" + file + "' not found (looked for " + cp.creative + ")",
+               "check the path; relative paths are searched in the config folder and in "
+               "RETAIL_SHARED_DIR/media",
+               ErrorKind::kNotFound);
+        c.campaigns.push_back(std::move(cp));
+      }
+    }
+
+    if (JsonNode* k = json_object_get_member(o, "kafka"))
+      c.kafka = settings("kafkasink", k, "$.kafka", "$.kafka", c.models);
+
+    if (JsonNode* out = json_object_get_member(o, "output")) {
+      JsonObject* oo = object(out, "$.output", "give {\"type\": \"none\"|\"display\"|\"file\"}");
+      only_keys(oo, "$.output", {"type", "path"});
+      std::string type = "none";
+      if (JsonNode* t = json_object_get_member(oo, "type"))
+        type = string(t, "$.output.type", "\"none\", \"display\" or \"file\"");
+      if (type == "none") {
+        c.output.kind = OutputKind::kNone;
+      } else if (type == "display") {
+        c.output.kind = OutputKind::kDisplay;
+      } else if (type == "file") {
+        c.output.kind = OutputKind::kFile;
+        JsonNode* pn = json_object_get_member(oo, "path");
+        if (pn == nullptr)
+          fail("$.output.path", "missing for type \"file\"", "add \"path\": \"out/{camera}.mp4\"");
+        c.output.path =
+            string(pn, "$.output.path", "a file path; {camera} is replaced by the camera id");
+        if (!fs::path(c.output.path).is_absolute())
+          c.output.path = (fs::path(dir_) / c.output.path).string();
+      } else {
+        fail("$.output.type", "unknown output type '" + type + "'",
+             "use \"none\", \"display\" or \"file\"");
+      }
+    }
+
+    if (JsonNode* m = json_object_get_member(o, "metrics")) {
+      JsonObject* mo = object(m, "$.metrics", "give {\"address\": \"0.0.0.0\", \"port\": 9100}");
+      only_keys(mo, "$.metrics", {"enabled", "address", "port"});
+      if (JsonNode* e = json_object_get_member(mo, "enabled"))
+        c.metrics.enabled = boolean(e, "$.metrics.enabled", "true or false");
+      if (JsonNode* a = json_object_get_member(mo, "address"))
+        c.metrics.address = string(a, "$.metrics.address", "an IP address, e.g. \"0.0.0.0\"");
+      if (JsonNode* pn = json_object_get_member(mo, "port")) {
+        const double port = number(pn, "$.metrics.port", "a TCP port number");
+        if (port < 0 || port > 65535 || port != static_cast<int>(port))
+          fail("$.metrics.port", "not a TCP port", "use 1..65535, or 0 for any free port");
+        c.metrics.port = static_cast<int>(port);
+      }
+    }
+    if (JsonNode* t = json_object_get_member(o, "shutdown_timeout_ms")) {
+      const double v = number(t, "$.shutdown_timeout_ms", "milliseconds, e.g. 10000");
+      if (v < 0 || v > 3600000) fail("$.shutdown_timeout_ms", "out of range", "use 0..3600000 ms");
+      c.shutdown_timeout_ms = static_cast<uint32_t>(v);
+    }
+    return c;
+  }
+
+ private:
+  std::string file_;
+  std::string dir_;
+};
+
+}  // namespace
+
+StoreConfig parse_store_config(const std::string& text, const std::string& file) {
+  std::string dir = fs::path(file).parent_path().string();
+  if (dir.empty()) dir = ".";
+  Parser p(file, dir);
+  return p.parse(text);
+}
+
+StoreConfig load_store_config(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw Error(ErrorKind::kNotFound,
+                path +
+                    ": config file not found. Fix: give the path of a store config "
+                    "(see configs/store.example.json)");
+  std::string text;
+  {
+    FILE* f = std::fopen(path.c_str(), "rb");
+    if (f == nullptr)
+      throw Error(ErrorKind::kNotFound,
+                  path + ": cannot read the config file. Fix: check permissions");
+    char buf[65536];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    std::fclose(f);
+  }
+  return parse_store_config(text, path);
+}
+
+std::vector<ElementSettings> stages_for(const StoreConfig& config, const Camera& camera) {
+  std::vector<ElementSettings> out = config.stages;
+  for (const auto& ov : camera.overrides)
+    for (auto& st : out) {
+      if (st.element != ov.element) continue;
+      for (const auto& s : ov.settings) {
+        auto it = std::find_if(st.settings.begin(), st.settings.end(),
+                               [&](const Setting& x) { return x.key == s.key; });
+        if (it != st.settings.end())
+          *it = s;
+        else
+          st.settings.push_back(s);
+      }
+    }
+  return out;
+}
+
+}  // namespace retail::config

@@ -1,0 +1,97 @@
+// The store config of retail-launch (docs/CONFIG.md): one JSON file describing a whole store.
+// Parsing and validation live here so a bad file fails before any pipeline exists, with the file,
+// the JSON path of the problem and the fix in the message.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/geometry.h"
+
+namespace retail::config {
+
+// A JSON scalar (or a nested object/array kept as JSON text) given as an element setting.
+struct Value {
+  enum class Kind { kString, kInt, kDouble, kBool, kJson };
+  Kind kind = Kind::kString;
+  std::string text;  // the string (kString), the JSON text (kJson), else a printable form
+  int64_t i = 0;
+  double d = 0.0;
+  bool b = false;
+};
+
+// key = element property name (kebab-case, as gst-inspect-1.0 shows it).
+struct Setting {
+  std::string key;
+  Value value;
+  std::string json_path;  // e.g. $.stages[1].settings.interval
+};
+
+struct ElementSettings {
+  std::string element;    // factory name, e.g. "retaildetect"
+  std::string json_path;  // where the block is, e.g. $.stages[1]
+  std::vector<Setting> settings;
+  const Setting* find(const std::string& key) const;
+};
+
+struct Camera {
+  std::string id;
+  std::string uri;         // as configured: rtsp://..., file:///..., http://... or a plain path
+  double fps_limit = 0.0;  // 0 = camera rate
+  std::optional<Box> roi;  // normalized region analysed (absent = whole frame)
+  std::string json_path;   // $.cameras[i]
+  ElementSettings source;  // retailcamsrc settings ($.cameras[i].source)
+  std::vector<ElementSettings> overrides;  // per-camera stage settings ($.cameras[i].stages)
+};
+
+struct Campaign {
+  std::string id;
+  std::string creative;  // resolved path of the creative image
+  std::string json_path;
+};
+
+enum class OutputKind { kNone, kDisplay, kFile };
+
+struct Output {
+  OutputKind kind = OutputKind::kNone;
+  std::string path;  // kFile: may contain {camera}; relative paths are relative to the config dir
+};
+
+struct Metrics {
+  bool enabled = true;
+  std::string address = "127.0.0.1";
+  int port = 9100;  // 0 = pick a free port (printed at start)
+};
+
+struct StoreConfig {
+  std::string file;  // the config file (as given)
+  std::string dir;   // its folder: relative creatives/outputs resolve from here
+  std::string store_id;
+  std::map<std::string, std::string> models;  // name -> resolved model path ("@name" in settings)
+  std::vector<Camera> cameras;
+  std::vector<ElementSettings> stages;  // analytics chain, in order
+  std::vector<Campaign> campaigns;
+  std::string campaigns_json;            // the "campaigns" array as JSON text ("" when absent)
+  std::optional<ElementSettings> kafka;  // kafkasink settings; absent = no Kafka output
+  Output output;
+  Metrics metrics;
+  uint32_t shutdown_timeout_ms = 10000;  // bounded wait for EOS + kafkasink flush
+};
+
+// Parses and validates `text` (the content of `file`). Throws retail::Error: kConfig for a
+// malformed or invalid document, kNotFound for a missing model or creative. The message reads
+// "<file>: <json path>: <problem>. Fix: <what to do>".
+StoreConfig parse_store_config(const std::string& text, const std::string& file);
+StoreConfig load_store_config(const std::string& path);
+
+// Per-camera view: the stage settings with the camera's overrides applied.
+std::vector<ElementSettings> stages_for(const StoreConfig& config, const Camera& camera);
+
+// "<file>: <json path>: <problem>. Fix: <fix>"
+std::string config_message(const std::string& file, const std::string& json_path,
+                           const std::string& problem, const std::string& fix);
+
+}  // namespace retail::config

@@ -1,0 +1,223 @@
+// Store config parsing: every error names the file, the JSON path and the fix.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "common/error.h"
+#include "common/paths.h"
+#include "config/store_config.h"
+
+using retail::Error;
+using retail::ErrorKind;
+using retail::config::parse_store_config;
+
+namespace {
+
+std::string error_of(const std::string& text, ErrorKind* kind = nullptr) {
+  try {
+    parse_store_config(text, "/etc/retail/store.json");
+  } catch (const Error& e) {
+    if (kind != nullptr) *kind = e.kind();
+    return e.what();
+  }
+  return "";
+}
+
+bool models_present() { return std::filesystem::is_directory(retail::paths::models_dir()); }
+
+const char* kMinimal =
+    R"({"store_id": "s1", "cameras": [{"id": "c1", "uri": "rtsp://127.0.0.1:8554/cam"}]})";
+
+}  // namespace
+
+TEST(StoreConfig, MinimalConfigHasDefaults) {
+  const auto c = parse_store_config(kMinimal, "/etc/retail/store.json");
+  EXPECT_EQ(c.store_id, "s1");
+  ASSERT_EQ(c.cameras.size(), 1U);
+  EXPECT_EQ(c.cameras[0].id, "c1");
+  EXPECT_EQ(c.cameras[0].uri, "rtsp://127.0.0.1:8554/cam");
+  EXPECT_FALSE(c.cameras[0].roi.has_value());
+  EXPECT_FALSE(c.kafka.has_value());
+  EXPECT_EQ(c.output.kind, retail::config::OutputKind::kNone);
+  EXPECT_TRUE(c.metrics.enabled);
+  EXPECT_EQ(c.metrics.port, 9100);
+  EXPECT_EQ(c.dir, "/etc/retail");
+}
+
+TEST(StoreConfig, InvalidJsonNamesFileLineAndFix) {
+  ErrorKind kind{};
+  const std::string m = error_of(R"({"store_id": "s1", "cameras": [ )", &kind);
+  EXPECT_EQ(kind, ErrorKind::kConfig);
+  EXPECT_NE(m.find("/etc/retail/store.json"), std::string::npos) << m;
+  EXPECT_NE(m.find("invalid JSON"), std::string::npos) << m;
+  EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+}
+
+TEST(StoreConfig, MissingCameraUriNamesThePath) {
+  const std::string m =
+      error_of(R"({"store_id": "s1", "cameras": [{"id": "a", "uri": "x.mp4"}, {"id": "b"}]})");
+  EXPECT_NE(m.find("$.cameras[1].uri"), std::string::npos) << m;
+  EXPECT_NE(m.find("missing camera uri"), std::string::npos) << m;
+  EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+}
+
+TEST(StoreConfig, RejectsStructuralMistakes) {
+  EXPECT_NE(error_of(R"([1,2])").find("$: expected a JSON object"), std::string::npos);
+  EXPECT_NE(error_of(R"({"cameras": []})").find("$.store_id: missing"), std::string::npos);
+  EXPECT_NE(error_of(R"({"store_id": "s", "cameras": []})").find("$.cameras: no camera"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"store_id": "s", "camras": []})").find("$.camras: unknown key"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}, {"id": "a", "uri": "rtsp://h/y"}]})")
+          .find("duplicate camera id 'a'"),
+      std::string::npos);
+  EXPECT_NE(error_of(R"({"store_id": "s", "cameras": [{"id": "a b", "uri": "rtsp://h/x"}]})")
+                .find("$.cameras[0].id"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x", "roi": {"x": 0.5, "y": 0, "w": 0.8, "h": 1}}]})")
+          .find("$.cameras[0].roi: region outside the frame"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x", "fps_limit": "fast"}]})")
+          .find("$.cameras[0].fps_limit: expected a number"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}], "output": {"type": "file"}})")
+          .find("$.output.path"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}], "output": {"type": "tv"}})")
+          .find("unknown output type 'tv'"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}], "metrics": {"port": 70000}})")
+          .find("$.metrics.port"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}], "stages": [{"settings": {}}]})")
+          .find("$.stages[0].element: missing"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(
+          R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x", "stages": {"retailzones": {}}}]})")
+          .find("no stage 'retailzones'"),
+      std::string::npos);
+}
+
+TEST(StoreConfig, StagesKeepOrderTypesAndCameraOverrides) {
+  const auto c = parse_store_config(R"({
+    "store_id": "s1",
+    "cameras": [
+      {"id": "a", "uri": "rtsp://h/a", "fps_limit": 15, "roi": {"x": 0.1, "y": 0.2, "w": 0.5, "h": 0.5},
+       "source": {"timeout-ms": 3000},
+       "stages": {"retailtrack": {"lost-frames": 10}}},
+      {"id": "b", "uri": "rtsp://h/b"}
+    ],
+    "stages": [
+      {"element": "retaildetect", "settings": {"interval": 3, "threshold": 0.6, "draw": true, "mode": "faces", "zones": [1, 2]}},
+      {"element": "retailattr", "enabled": false},
+      {"element": "retailtrack", "settings": {"lost-frames": 30, "_note": "comment"}}
+    ]})",
+                                    "store.json");
+  ASSERT_EQ(c.stages.size(), 2U) << "disabled stage skipped";
+  EXPECT_EQ(c.stages[0].element, "retaildetect");
+  EXPECT_EQ(c.stages[1].element, "retailtrack");
+  using K = retail::config::Value::Kind;
+  const auto& d = c.stages[0];
+  ASSERT_EQ(d.settings.size(), 5U);
+  EXPECT_EQ(d.find("interval")->value.kind, K::kInt);
+  EXPECT_EQ(d.find("interval")->value.i, 3);
+  EXPECT_EQ(d.find("interval")->json_path, "$.stages[0].settings.interval");
+  EXPECT_EQ(d.find("threshold")->value.kind, K::kDouble);
+  EXPECT_DOUBLE_EQ(d.find("threshold")->value.d, 0.6);
+  EXPECT_EQ(d.find("draw")->value.kind, K::kBool);
+  EXPECT_EQ(d.find("mode")->value.text, "faces");
+  EXPECT_EQ(d.find("zones")->value.kind, K::kJson);
+  EXPECT_EQ(d.find("zones")->value.text, "[1,2]");
+  EXPECT_EQ(c.stages[1].settings.size(), 1U) << "keys starting with _ are comments";
+  EXPECT_DOUBLE_EQ(c.cameras[0].fps_limit, 15.0);
+  ASSERT_TRUE(c.cameras[0].roi.has_value());
+  EXPECT_FLOAT_EQ(c.cameras[0].roi->w, 0.5F);
+  EXPECT_EQ(c.cameras[0].source.find("timeout-ms")->value.i, 3000);
+  const auto a = retail::config::stages_for(c, c.cameras[0]);
+  const auto b = retail::config::stages_for(c, c.cameras[1]);
+  EXPECT_EQ(a[1].find("lost-frames")->value.i, 10);
+  EXPECT_EQ(a[1].find("lost-frames")->json_path, "$.cameras[0].stages.retailtrack.lost-frames");
+  EXPECT_EQ(b[1].find("lost-frames")->value.i, 30);
+}
+
+TEST(StoreConfig, PlainPathsBecomeFileUris) {
+  const auto c = parse_store_config(
+      R"({"store_id": "s", "cameras": [{"id": "a", "uri": "clips/x.mp4"}]})", "/srv/store.json");
+  EXPECT_EQ(c.cameras[0].uri.rfind("file:///", 0), 0U) << c.cameras[0].uri;
+}
+
+TEST(StoreConfig, MissingModelIsNotFoundWithPathAndFix) {
+  ErrorKind kind{};
+  const std::string m = error_of(
+      R"({"store_id": "s", "models": {"face": "face/no_such_model.onnx"}, "cameras": [{"id": "a", "uri": "rtsp://h/x"}]})",
+      &kind);
+  EXPECT_EQ(kind, ErrorKind::kNotFound);
+  EXPECT_NE(m.find("$.models.face"), std::string::npos) << m;
+  EXPECT_NE(m.find("no_such_model.onnx"), std::string::npos) << m;
+  EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+}
+
+TEST(StoreConfig, ModelReferencesResolveToRealFiles) {
+  if (!models_present()) GTEST_SKIP() << "shared models not found";
+  const auto c = parse_store_config(R"({"store_id": "s",
+      "models": {"face": "face/yunet_n_320x320.onnx"},
+      "cameras": [{"id": "a", "uri": "rtsp://h/x"}],
+      "stages": [{"element": "retaildetect", "settings": {"face-model": "@face"}}]})",
+                                    "store.json");
+  const std::string path = c.stages[0].find("face-model")->value.text;
+  EXPECT_TRUE(retail::paths::file_exists(path)) << path;
+  EXPECT_NE(error_of(R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}],
+      "stages": [{"element": "retaildetect", "settings": {"face-model": "@nope"}}]})")
+                .find("'@nope' names no entry of $.models"),
+            std::string::npos);
+}
+
+TEST(StoreConfig, MissingCreativeIsNotFound) {
+  ErrorKind kind{};
+  const std::string m = error_of(R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}],
+      "campaigns": [{"id": "summer", "creative": "creatives/none.png"}]})",
+                                 &kind);
+  EXPECT_EQ(kind, ErrorKind::kNotFound);
+  EXPECT_NE(m.find("$.campaigns[0].creative"), std::string::npos) << m;
+  EXPECT_NE(m.find("none.png"), std::string::npos) << m;
+}
+
+TEST(StoreConfig, ExampleConfigInTheRepositoryParses) {
+  if (!models_present()) GTEST_SKIP() << "shared models not found";
+  const auto c = retail::config::load_store_config(std::string(RETAIL_SOURCE_DIR) +
+                                                   "/configs/store.example.json");
+  EXPECT_FALSE(c.store_id.empty());
+  EXPECT_GE(c.cameras.size(), 1U);
+  EXPECT_GE(c.stages.size(), 3U);
+  EXPECT_TRUE(c.kafka.has_value());
+  EXPECT_FALSE(c.campaigns.empty());
+  for (const auto& cp : c.campaigns)
+    EXPECT_TRUE(retail::paths::file_exists(cp.creative)) << cp.creative;
+}
+
+TEST(StoreConfig, MissingFileIsNotFound) {
+  try {
+    retail::config::load_store_config("/nonexistent/store.json");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kNotFound);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/store.json"), std::string::npos);
+  }
+}
