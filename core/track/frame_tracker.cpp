@@ -30,7 +30,7 @@ Box to_normalized(const Box& b, int w, int h) {
 
 std::string track_started_payload(uint64_t track_id, ObjectClass cls, const Box& b) {
   json::Writer w;
-  w.begin_object().field("track_id", track_id).field("class", to_string(cls));
+  w.field("track_id", track_id).field("class", to_string(cls));
   w.key("box")
       .begin_object()
       .field("x", static_cast<double>(b.x))
@@ -38,19 +38,16 @@ std::string track_started_payload(uint64_t track_id, ObjectClass cls, const Box&
       .field("w", static_cast<double>(b.w))
       .field("h", static_cast<double>(b.h))
       .end_object();
-  w.end_object();
   return w.str();
 }
 
 std::string track_ended_payload(uint64_t track_id, ObjectClass cls, int64_t duration_ms,
                                 int frames) {
   json::Writer w;
-  w.begin_object()
-      .field("track_id", track_id)
+  w.field("track_id", track_id)
       .field("class", to_string(cls))
       .field("duration_ms", duration_ms)
-      .field("frames", frames)
-      .end_object();
+      .field("frames", frames);
   return w.str();
 }
 

@@ -170,8 +170,7 @@ MotMetrics evaluate_mot(const std::vector<MotRow>& gt, const std::vector<MotRow>
 
 std::string to_json(const MotMetrics& m) {
   json::Writer w;
-  w.begin_object()
-      .field("MOTA", m.mota)
+  w.field("MOTA", m.mota)
       .field("IDF1", m.idf1)
       .field("MOTP", m.motp)
       .field("IDP", m.idp)
@@ -190,8 +189,7 @@ std::string to_json(const MotMetrics& m) {
       .field("result_boxes", m.result_boxes)
       .field("GT_ids", m.gt_ids)
       .field("result_ids", m.result_ids)
-      .field("frames", m.frames)
-      .end_object();
+      .field("frames", m.frames);
   return w.str();
 }
 

@@ -150,3 +150,12 @@ TEST(FrameTracker, SkippedFramesCarryPredictedBoxes) {
   }
   EXPECT_EQ(tracker.finish().size(), 2U);
 }
+
+TEST(FrameTracker, EventPayloadsFollowTheContract) {
+  EXPECT_EQ(retail::track::track_ended_payload(7, ObjectClass::kPerson, 1500, 12),
+            R"({"track_id":7,"class":"person","duration_ms":1500,"frames":12})");
+  const std::string started =
+      retail::track::track_started_payload(3, ObjectClass::kFace, {0.5F, 0.25F, 0.125F, 0.25F});
+  EXPECT_EQ(started,
+            R"({"track_id":3,"class":"face","box":{"x":0.5,"y":0.25,"w":0.125,"h":0.25}})");
+}

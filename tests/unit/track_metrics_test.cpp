@@ -108,3 +108,9 @@ TEST(MotMetrics, Mot16DistractorsAndNonPedestriansAreIgnored) {
   EXPECT_EQ(m.fp, 1);  // the car box counts as FP, the reflection box is dropped
   EXPECT_EQ(m.result_boxes, 2);
 }
+
+TEST(MotMetrics, JsonReport) {
+  const auto gt = two_walkers(3);
+  const std::string j = retail::track::to_json(evaluate_mot(gt, gt));
+  EXPECT_EQ(j.rfind(R"({"MOTA":1.0,"IDF1":1.0,)", 0), 0U) << j;
+}
