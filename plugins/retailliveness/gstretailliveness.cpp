@@ -4,13 +4,15 @@
  *
  * Tells real faces in front of the camera from faces on posters, phones, mannequins and screens
  * (MiniFASNet V2 + V1SE, fused as Silent-Face-Anti-Spoofing does). Works per face *track*: a
- * face is checked only when it is at least #GstRetailLiveness:min-face-size-px pixels, at most
- * once every #GstRetailLiveness:recheck-interval-frames frames, and the last
+ * face is checked only when it is at least #GstRetailLiveness:min-face-size-px pixels, on every
+ * Nth such frame (N = #GstRetailLiveness:recheck-interval-frames, so never more than 1/N of the
+ * checks a per-frame design would run), and the last
  * #GstRetailLiveness:votes checks vote. Every face object gets a `liveness` attribute
  * (`live`, `spoof` or `unknown` until enough checks), copied onto the person owning it; the first
  * time a track is decided spoof a `liveness_rejected` event is added. With
  * #GstRetailLiveness:drop-spoofs the spoof faces are removed from the metadata, so no later stage
- * counts them. Faces without a track id (no retailtrack upstream) are checked on every frame.
+ * counts them. Faces without a track id are checked on every frame as long as no track was ever
+ * seen (no retailtrack upstream); behind a tracker they stay `unknown` until tracked.
  * Frames without faces pass unchanged.
  *
  * ## Example launch line
@@ -327,9 +329,10 @@ static void gst_retail_liveness_class_init(GstRetailLivenessClass* klass) {
                          0.5F, 1.F, d.vote_threshold, rw));
   g_object_class_install_property(
       gobject_class, PROP_RECHECK_INTERVAL_FRAMES,
-      g_param_spec_uint("recheck-interval-frames", "Recheck interval (frames)",
-                        "Frames between two checks of the same track", 1, 100000,
-                        static_cast<guint>(d.recheck_interval_frames), rw));
+      g_param_spec_uint(
+          "recheck-interval-frames", "Recheck interval (frames)",
+          "A track is checked on every Nth frame on which its face passes the size gate", 1, 100000,
+          static_cast<guint>(d.recheck_interval_frames), rw));
   g_object_class_install_property(
       gobject_class, PROP_DROP_SPOOFS,
       g_param_spec_boolean("drop-spoofs", "Drop spoofs",

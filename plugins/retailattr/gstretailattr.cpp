@@ -1,0 +1,366 @@
+/**
+ * SECTION:element-retailattr
+ * @title: retailattr
+ *
+ * Estimates the age band, gender and facial expression of each face *track* (face-api models)
+ * and writes them as `age_band` (label `<18`, `18-24`, `25-34`, `35-44`, `45-54`, `55-64`, `65+`;
+ * value = smoothed age in years), `gender` (`male`/`female` with a confidence) and `emotion`
+ * (`neutral`, `happy`, `sad`, `angry`, `fearful`, `disgusted`, `surprised`: the dominant one
+ * over the window) attributes on face objects. A track is evaluated on every Nth frame on which
+ * its face is at least #GstRetailAttr:min-face-size-px pixels (N =
+ * #GstRetailAttr:recheck-interval-frames) and the last #GstRetailAttr:window evaluations are
+ * averaged. Faces without a track id are evaluated on every frame as long as no track was ever
+ * seen (no retailtrack upstream); behind a tracker they get attributes once tracked.
+ *
+ * #GstRetailAttr:privacy decides what may exist at all: `full` writes everything, `no-emotion`
+ * never runs the expression model and writes no `emotion`, `eu` runs no model and writes no
+ * demographic or emotion attribute (and removes any an earlier stage wrote), so later stages
+ * cannot leak what was never written. Frames without faces pass unchanged.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 filesrc location=hamilton_640x360.mp4 ! decodebin ! videoconvert ! \
+ *   retaildetect ! retailtrack ! retailliveness ! retailattr privacy=no-emotion ! fakesink
+ * ]|
+ */
+#include "retailattr/gstretailattr.h"
+
+#include <gst/video/video.h>
+
+#include <mutex>
+#include <optional>
+
+#include "attributes/attributes.h"
+#include "common/error.h"
+#include "common/frame.h"
+#include "common/glue.h"
+#include "meta/retail_meta.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_retail_attr_debug);
+#define GST_CAT_DEFAULT gst_retail_attr_debug
+
+namespace {
+
+using Config = retail::attributes::Config;
+using Stats = retail::attributes::Stats;
+
+struct State {
+  explicit State(const Config& c) : analyzer(c) {}
+  retail::attributes::Analyzer analyzer;
+};
+
+}  // namespace
+
+struct RetailAttrImpl {
+  std::mutex settings_mutex;
+  Config settings;  // property values; read by start()
+
+  std::mutex state_mutex;  // streaming state, built in start(), dropped in stop()
+  std::optional<State> state;
+  GstVideoInfo info{};
+  bool has_info = false;
+
+  std::mutex stats_mutex;  // last counters, readable after stop()
+  Stats stats;
+};
+
+struct _GstRetailAttr {
+  GstBaseTransform parent;
+  RetailAttrImpl* impl;
+};
+
+G_DEFINE_TYPE(GstRetailAttr, gst_retail_attr, GST_TYPE_BASE_TRANSFORM)
+GST_ELEMENT_REGISTER_DEFINE(retailattr, "retailattr", GST_RANK_NONE, GST_TYPE_RETAIL_ATTR)
+
+GType gst_retail_attr_privacy_get_type(void) {
+  static GType type = 0;
+  static const GEnumValue values[] = {
+      {static_cast<gint>(retail::attributes::Privacy::kFull), "Age band, gender and emotion",
+       "full"},
+      {static_cast<gint>(retail::attributes::Privacy::kNoEmotion),
+       "Age band and gender, no emotion (the expression model never runs)", "no-emotion"},
+      {static_cast<gint>(retail::attributes::Privacy::kEu),
+       "No demographic or emotion attribute at all (no model runs)", "eu"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) {
+    const GType t = g_enum_register_static("GstRetailAttrPrivacy", values);
+    g_once_init_leave(&type, t);
+  }
+  return type;
+}
+
+enum {
+  PROP_0,
+  PROP_AGE_GENDER_MODEL_PATH,
+  PROP_EMOTION_MODEL_PATH,
+  PROP_MIN_FACE_SIZE_PX,
+  PROP_RECHECK_INTERVAL_FRAMES,
+  PROP_WINDOW,
+  PROP_PRIVACY,
+  PROP_AGE_GENDER_INVOCATIONS,
+  PROP_EMOTION_INVOCATIONS,
+  PROP_ELIGIBLE_FACES,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(RETAIL_VIDEO_CAPS));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(RETAIL_VIDEO_CAPS));
+
+static void gst_retail_attr_set_property(GObject* object, guint prop_id, const GValue* value,
+                                         GParamSpec* pspec) {
+  auto* self = GST_RETAIL_ATTR(object);
+  std::lock_guard<std::mutex> lock(self->impl->settings_mutex);
+  Config& s = self->impl->settings;
+  switch (prop_id) {
+    case PROP_AGE_GENDER_MODEL_PATH: {
+      const gchar* v = g_value_get_string(value);
+      s.age_gender_model_path = v != nullptr ? v : "";
+      break;
+    }
+    case PROP_EMOTION_MODEL_PATH: {
+      const gchar* v = g_value_get_string(value);
+      s.emotion_model_path = v != nullptr ? v : "";
+      break;
+    }
+    case PROP_MIN_FACE_SIZE_PX:
+      s.min_face_size_px = static_cast<int>(g_value_get_uint(value));
+      break;
+    case PROP_RECHECK_INTERVAL_FRAMES:
+      s.recheck_interval_frames = static_cast<int>(g_value_get_uint(value));
+      break;
+    case PROP_WINDOW:
+      s.window = static_cast<int>(g_value_get_uint(value));
+      break;
+    case PROP_PRIVACY:
+      s.privacy = static_cast<retail::attributes::Privacy>(g_value_get_enum(value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+}
+
+static void gst_retail_attr_get_property(GObject* object, guint prop_id, GValue* value,
+                                         GParamSpec* pspec) {
+  auto* self = GST_RETAIL_ATTR(object);
+  if (prop_id >= PROP_AGE_GENDER_INVOCATIONS) {
+    std::lock_guard<std::mutex> lock(self->impl->stats_mutex);
+    const Stats& st = self->impl->stats;
+    switch (prop_id) {
+      case PROP_AGE_GENDER_INVOCATIONS:
+        g_value_set_uint64(value, st.age_gender_invocations);
+        break;
+      case PROP_EMOTION_INVOCATIONS:
+        g_value_set_uint64(value, st.emotion_invocations);
+        break;
+      case PROP_ELIGIBLE_FACES:
+        g_value_set_uint64(value, st.eligible_faces);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+        break;
+    }
+    return;
+  }
+  std::lock_guard<std::mutex> lock(self->impl->settings_mutex);
+  const Config& s = self->impl->settings;
+  switch (prop_id) {
+    case PROP_AGE_GENDER_MODEL_PATH:
+      g_value_set_string(value, s.age_gender_model_path.c_str());
+      break;
+    case PROP_EMOTION_MODEL_PATH:
+      g_value_set_string(value, s.emotion_model_path.c_str());
+      break;
+    case PROP_MIN_FACE_SIZE_PX:
+      g_value_set_uint(value, static_cast<guint>(s.min_face_size_px));
+      break;
+    case PROP_RECHECK_INTERVAL_FRAMES:
+      g_value_set_uint(value, static_cast<guint>(s.recheck_interval_frames));
+      break;
+    case PROP_WINDOW:
+      g_value_set_uint(value, static_cast<guint>(s.window));
+      break;
+    case PROP_PRIVACY:
+      g_value_set_enum(value, static_cast<gint>(s.privacy));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+}
+
+static gboolean gst_retail_attr_start(GstBaseTransform* bt) {
+  auto* self = GST_RETAIL_ATTR(bt);
+  return RETAIL_GLUE_GUARD(self, FALSE, [&]() -> gboolean {
+    Config config;
+    {
+      std::lock_guard<std::mutex> lock(self->impl->settings_mutex);
+      config = self->impl->settings;
+    }
+    std::lock_guard<std::mutex> lock(self->impl->state_mutex);
+    self->impl->state.emplace(config);  // validates, loads (or shares) what privacy allows
+    {
+      std::lock_guard<std::mutex> stats_lock(self->impl->stats_mutex);
+      self->impl->stats = Stats{};
+    }
+    GST_INFO_OBJECT(self, "started: privacy %s, min face %d px, recheck every %d frames, window %d",
+                    retail::attributes::to_string(config.privacy), config.min_face_size_px,
+                    config.recheck_interval_frames, config.window);
+    return TRUE;
+  });
+}
+
+static gboolean gst_retail_attr_stop(GstBaseTransform* bt) {
+  auto* self = GST_RETAIL_ATTR(bt);
+  return RETAIL_GLUE_GUARD(self, FALSE, [&]() -> gboolean {
+    std::lock_guard<std::mutex> lock(self->impl->state_mutex);
+    if (self->impl->state) {
+      const Stats& st = self->impl->state->analyzer.stats();
+      GST_INFO_OBJECT(self,
+                      "stopped: %" G_GUINT64_FORMAT " frames, %" G_GUINT64_FORMAT
+                      " faces, %" G_GUINT64_FORMAT " eligible, %" G_GUINT64_FORMAT
+                      " age/gender runs, %" G_GUINT64_FORMAT " expression runs",
+                      st.frames, st.faces, st.eligible_faces, st.age_gender_invocations,
+                      st.emotion_invocations);
+    }
+    self->impl->state.reset();
+    self->impl->has_info = false;
+    return TRUE;
+  });
+}
+
+static gboolean gst_retail_attr_set_caps(GstBaseTransform* bt, GstCaps* incaps, GstCaps* outcaps) {
+  auto* self = GST_RETAIL_ATTR(bt);
+  return RETAIL_GLUE_GUARD(self, FALSE, [&]() -> gboolean {
+    GstVideoInfo info;
+    if (!gst_video_info_from_caps(&info, incaps)) {
+      GST_WARNING_OBJECT(self, "cannot parse caps %" GST_PTR_FORMAT, incaps);
+      return FALSE;
+    }
+    std::lock_guard<std::mutex> lock(self->impl->state_mutex);
+    self->impl->info = info;
+    self->impl->has_info = true;
+    GST_DEBUG_OBJECT(self, "caps %" GST_PTR_FORMAT, incaps);
+    return TRUE;
+  });
+}
+
+static GstFlowReturn gst_retail_attr_transform_ip(GstBaseTransform* bt, GstBuffer* buf) {
+  auto* self = GST_RETAIL_ATTR(bt);
+  return RETAIL_GLUE_GUARD(self, GST_FLOW_ERROR, [&] {
+    const retail::FrameAnalyticsPtr in = retail::meta::read(buf);
+    if (!in) return GST_FLOW_OK;  // nothing detected upstream
+    std::lock_guard<std::mutex> lock(self->impl->state_mutex);
+    if (!self->impl->state || !self->impl->has_info)
+      throw retail::Error(retail::ErrorKind::kInternal,
+                          "retailattr received a buffer before start() and caps");
+    retail::FrameAnalytics out = *in;
+    {
+      retail::glue::MappedFrame frame(buf, &self->impl->info);
+      if (!frame.ok())
+        throw retail::Error(retail::ErrorKind::kFrame,
+                            "retailattr cannot map the video frame for reading: check that "
+                            "upstream sends system-memory raw video matching the caps");
+      self->impl->state->analyzer.process(frame.view(), out);
+    }
+    retail::meta::write(buf, std::move(out));
+    std::lock_guard<std::mutex> stats_lock(self->impl->stats_mutex);
+    self->impl->stats = self->impl->state->analyzer.stats();
+    return GST_FLOW_OK;
+  });
+}
+
+static void gst_retail_attr_finalize(GObject* object) {
+  auto* self = GST_RETAIL_ATTR(object);
+  delete self->impl;
+  self->impl = nullptr;
+  G_OBJECT_CLASS(gst_retail_attr_parent_class)->finalize(object);
+}
+
+static void gst_retail_attr_class_init(GstRetailAttrClass* klass) {
+  auto* gobject_class = G_OBJECT_CLASS(klass);
+  auto* element_class = GST_ELEMENT_CLASS(klass);
+  auto* bt_class = GST_BASE_TRANSFORM_CLASS(klass);
+  GST_DEBUG_CATEGORY_INIT(gst_retail_attr_debug, "retailattr", 0,
+                          "gst-retail face attributes (age band, gender, expression)");
+
+  gobject_class->set_property = gst_retail_attr_set_property;
+  gobject_class->get_property = gst_retail_attr_get_property;
+  gobject_class->finalize = gst_retail_attr_finalize;
+
+  const Config d;  // defaults come from core
+  const auto rw = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                           GST_PARAM_MUTABLE_READY);
+  const auto ro = static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_property(
+      gobject_class, PROP_AGE_GENDER_MODEL_PATH,
+      g_param_spec_string("age-gender-model-path", "Age/gender model",
+                          "face-api age/gender ONNX file; relative paths are looked up under "
+                          "$RETAIL_SHARED_DIR/models",
+                          d.age_gender_model_path.c_str(), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_EMOTION_MODEL_PATH,
+      g_param_spec_string("emotion-model-path", "Expression model",
+                          "face-api expression ONNX file; relative paths are looked up under "
+                          "$RETAIL_SHARED_DIR/models",
+                          d.emotion_model_path.c_str(), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_MIN_FACE_SIZE_PX,
+      g_param_spec_uint("min-face-size-px", "Minimum face size (px)",
+                        "Faces whose shorter side is smaller get no attributes; 0 evaluates "
+                        "every face",
+                        0, 4096, static_cast<guint>(d.min_face_size_px), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_RECHECK_INTERVAL_FRAMES,
+      g_param_spec_uint(
+          "recheck-interval-frames", "Recheck interval (frames)",
+          "A track is evaluated on every Nth frame on which its face passes the size gate", 1,
+          100000, static_cast<guint>(d.recheck_interval_frames), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_WINDOW,
+      g_param_spec_uint("window", "Window (evaluations)",
+                        "Evaluations averaged per track (age, gender, dominant expression)", 1,
+                        1000, static_cast<guint>(d.window), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_PRIVACY,
+      g_param_spec_enum("privacy", "Privacy",
+                        "What may be written: full, no-emotion, or eu (no demographic or "
+                        "emotion attribute at all)",
+                        GST_TYPE_RETAIL_ATTR_PRIVACY, static_cast<gint>(d.privacy), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AGE_GENDER_INVOCATIONS,
+      g_param_spec_uint64("age-gender-invocations", "Age/gender invocations",
+                          "Age/gender network runs since start", 0, G_MAXUINT64, 0, ro));
+  g_object_class_install_property(
+      gobject_class, PROP_EMOTION_INVOCATIONS,
+      g_param_spec_uint64("emotion-invocations", "Expression invocations",
+                          "Expression network runs since start", 0, G_MAXUINT64, 0, ro));
+  g_object_class_install_property(
+      gobject_class, PROP_ELIGIBLE_FACES,
+      g_param_spec_uint64("eligible-faces", "Eligible faces",
+                          "Faces that passed the size gate since start (the evaluations a "
+                          "per-frame design would run)",
+                          0, G_MAXUINT64, 0, ro));
+  gst_type_mark_as_plugin_api(GST_TYPE_RETAIL_ATTR_PRIVACY, static_cast<GstPluginAPIFlags>(0));
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_element_class_set_static_metadata(
+      element_class, "Retail face attributes", "Filter/Analyzer/Video",
+      "Writes age band, gender and dominant expression per face track (face-api), within the "
+      "privacy mode chosen",
+      "gst-retail <https://github.com/gst-retail/gst-retail>");
+
+  bt_class->start = GST_DEBUG_FUNCPTR(gst_retail_attr_start);
+  bt_class->stop = GST_DEBUG_FUNCPTR(gst_retail_attr_stop);
+  bt_class->set_caps = GST_DEBUG_FUNCPTR(gst_retail_attr_set_caps);
+  bt_class->transform_ip = GST_DEBUG_FUNCPTR(gst_retail_attr_transform_ip);
+  bt_class->passthrough_on_same_caps = FALSE;
+}
+
+static void gst_retail_attr_init(GstRetailAttr* self) {
+  self->impl = new RetailAttrImpl();
+  gst_base_transform_set_in_place(GST_BASE_TRANSFORM(self), TRUE);
+  gst_base_transform_set_passthrough(GST_BASE_TRANSFORM(self), FALSE);
+}
