@@ -116,7 +116,7 @@ class Cascade final : public Detector {
     std::vector<int> neighbours;
     {
       std::lock_guard<std::mutex> lock(cascade_->mutex);
-      cascade_->cascade.detectMultiScale(gray, found, neighbours, 1.1, kMinNeighbours, 0,
+      cascade_->cascade.detectMultiScale(gray, found, neighbours, kScaleStep, kMinNeighbours, 0,
                                          cv::Size(min_side, min_side));
     }
     std::vector<Candidate> cands;
@@ -136,6 +136,8 @@ class Cascade final : public Detector {
 
  private:
   static constexpr int kMinNeighbours = 4;
+  static constexpr int kMinWindow = 24;
+  static constexpr double kScaleStep = 1.15;
   DetectorConfig config_;
   std::shared_ptr<SharedCascade> cascade_;
 };
