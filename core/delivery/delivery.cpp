@@ -91,7 +91,13 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
   const uint64_t size = Spool::record_size(key, value);
   std::unique_lock<std::mutex> lk(mu_);
   const uint64_t max = config_.spool_max_bytes;
-  if (max > 0 && spool_.live_bytes() + size > max) {
+  if (config_.on_spool_full == SpoolFullPolicy::kDropNewest && max > 0) {
+    // Once full, keep dropping until a tenth of the spool is free again, so the loss is one
+    // contiguous gap in seq rather than many (events differ in size).
+    const uint64_t limit = dropping_newest_ ? max - max / 10 : max;
+    dropping_newest_ = spool_.live_bytes() + size > limit;
+  }
+  if (max > 0 && (spool_.live_bytes() + size > max || dropping_newest_)) {
     switch (config_.on_spool_full) {
       case SpoolFullPolicy::kDropNewest:
         ++c_.dropped;

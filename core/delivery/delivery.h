@@ -126,6 +126,7 @@ class Delivery {
   int64_t retry_at_us_ = 0;
   int backoff_ms_ = 0;
   bool unblocked_ = false;
+  bool dropping_newest_ = false;  // drop-newest hysteresis
   bool quit_ = false;
   int64_t stop_deadline_us_ = 0;
   bool stopped_ = false;

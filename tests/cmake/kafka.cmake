@@ -15,3 +15,5 @@ if(RETAIL_NODE)
 endif()
 
 retail_add_test(element_kafkasink LABEL element SOURCES elements/kafkasink_test.cpp TIMEOUT 300)
+retail_add_test(integration_kafkasink_mock LABEL integration
+  SOURCES integration/kafkasink_mock_test.cpp TIMEOUT 400)

@@ -38,12 +38,16 @@ struct TempDir {
 // one face with a liveness attribute into every buffer reaching the sink pad of `sink_name`.
 struct Injector {
   int events_per_frame = 4;
+  uint64_t n_base = 0;  // added to the injection numbers (several sinks in one test)
   std::atomic<uint64_t> frames{0};
   std::atomic<uint64_t> events{0};
   bool malformed_every_10th = false;
 
+  // Every payload carries "n", the injection number (an additive field the schema allows), so a
+  // test can compare what was injected with what arrived, event by event.
   static std::string payload(int kind, uint64_t i) {
     retail::json::Writer w;
+    w.field("n", i);
     switch (kind % 5) {
       case 0:
         w.field("track_id", i).field("class", "person");
@@ -119,13 +123,35 @@ struct Injector {
     fa.set_attribute({2, "gender", "female", 0.8F, 0.0});
     for (int k = 0; k < self->events_per_frame; ++k) {
       const uint64_t n = self->events++;
-      fa.events.push_back({type_of(static_cast<int>(n)), payload(static_cast<int>(n), n)});
+      fa.events.push_back(
+          {type_of(static_cast<int>(n)), payload(static_cast<int>(n), self->n_base + n)});
     }
     if (self->malformed_every_10th && f % 10 == 9) fa.events.push_back({"dwell", "not json"});
     retail::meta::write(buf, std::move(fa));
     return GST_PAD_PROBE_OK;
   }
 };
+
+// Keeps a reference to a named element of a pipeline so its properties (counters) can be read
+// after the pipeline is gone.
+inline GstElement* keep(GstElement* pipeline, const char* name) {
+  return gst_bin_get_by_name(GST_BIN(pipeline), name);
+}
+inline guint64 counter(GstElement* e, const char* name) {
+  guint64 v = 0;
+  g_object_get(e, name, &v, nullptr);
+  return v;
+}
+
+// A real image, frozen into `frames` small frames, throttled by `sleep_us` per frame.
+inline std::string image_source(int frames, int sleep_us = 0) {
+  std::string s = "filesrc location=\"" + media("photos/messi5.jpg") +
+                  "\" ! jpegdec ! videoconvert ! videoscale ! "
+                  "video/x-raw,format=I420,width=64,height=48 ! imagefreeze num-buffers=" +
+                  std::to_string(frames);
+  if (sleep_us > 0) s += " ! identity sleep-time=" + std::to_string(sleep_us);
+  return s;
+}
 
 inline std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> out;
@@ -151,6 +177,7 @@ inline std::string validate_jsonl(const std::string& path) {
 }
 
 struct Event {
+  uint64_t n = 0;  // injection number (payload.n)
   std::string key;
   std::string value;
   std::string event_id;
@@ -170,6 +197,9 @@ inline Event parse_event(const std::string& key, const std::string& value, int32
   e.camera = std::string(json_object_get_string_member(o, "store_id")) + "/" +
              json_object_get_string_member(o, "camera_id");
   e.seq = static_cast<uint64_t>(json_object_get_int_member(o, "seq"));
+  JsonObject* p = json_object_get_object_member(o, "payload");
+  if (p != nullptr && json_object_has_member(p, "n"))
+    e.n = static_cast<uint64_t>(json_object_get_int_member(p, "n"));
   return e;
 }
 
@@ -278,6 +308,35 @@ inline size_t check_per_camera(const std::vector<Event>& events, size_t expected
   }
   EXPECT_EQ(unique, expected_total);
   return dups;
+}
+
+// End to end: every injected event (payload.n in `expected_n`) arrived, each with exactly one
+// event_id (a duplicate repeats it), and nothing else arrived. Returns the number of duplicates.
+inline size_t compare_end_to_end(const std::vector<Event>& events,
+                                 const std::set<uint64_t>& expected_n) {
+  std::map<uint64_t, std::string> id_of;
+  std::set<std::string> ids;
+  size_t dups = 0;
+  for (const auto& e : events) {
+    auto it = id_of.find(e.n);
+    if (it != id_of.end()) {
+      EXPECT_EQ(it->second, e.event_id)
+          << "event " << e.n << " arrived twice with different event_ids";
+      ++dups;
+      continue;
+    }
+    id_of[e.n] = e.event_id;
+    EXPECT_TRUE(ids.insert(e.event_id).second) << "event_id reused by another event";
+    EXPECT_TRUE(expected_n.count(e.n)) << "unexpected event " << e.n;
+  }
+  EXPECT_EQ(id_of.size(), expected_n.size()) << "events lost";
+  return dups;
+}
+
+inline std::set<uint64_t> range_set(uint64_t from, uint64_t to) {
+  std::set<uint64_t> s;
+  for (uint64_t i = from; i < to; ++i) s.insert(i);
+  return s;
 }
 
 }  // namespace retail::test::kafka

@@ -142,8 +142,11 @@ TEST(DeliveryEngine, BrokerDownThenUpDeliversEverythingInOrder) {
   for (int i = 0; i < 300; ++i) del->submit("k", msg(i));
   del->flush(5000);
   b.set(FakeBroker::kDown);
-  for (int i = 300; i < 1300; ++i) del->submit("k", msg(i));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  del->submit("k", msg(300));
+  // Wait until the engine has seen the failure; what comes next is spooled.
+  for (int i = 0; i < 500 && del->counters().broker_state != BrokerState::kDown; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 301; i < 1300; ++i) del->submit("k", msg(i));
   EXPECT_GT(del->counters().spool_records, 0U);
   EXPECT_EQ(del->counters().broker_state, BrokerState::kDown);
   b.set(FakeBroker::kUp);
