@@ -4,7 +4,8 @@ retail_add_test(unit_track LABEL unit SOURCES
   unit/track_bytetrack_test.cpp
   unit/track_frame_tracker_test.cpp
   unit/track_metrics_test.cpp
-  unit/track_mot_io_test.cpp)
+  unit/track_mot_io_test.cpp
+  unit/track_pets_gt_test.cpp)
 foreach(f elements/retailtrack_test.cpp)
   if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${f})
     retail_add_test(element_retailtrack LABEL element SOURCES ${f})
