@@ -308,34 +308,71 @@ class Parser {
       }
 
     if (JsonNode* cn = json_object_get_member(o, "campaigns")) {
-      JsonArray* ca2 = array(cn, "$.campaigns", "list campaigns as an array of objects");
-      c.campaigns_json = json::to_string(cn);
+      // adoverlay's campaigns format (configs/campaigns.json), inline or as a file path.
+      json::NodePtr loaded;
+      JsonNode* doc = cn;
+      std::string base = dir_;
+      std::string where = "$.campaigns";
+      if (JSON_NODE_HOLDS_VALUE(cn) && json_node_get_value_type(cn) == G_TYPE_STRING) {
+        const std::string given = json_node_get_string(cn);
+        c.campaigns_file = resolve_file(given, false);
+        if (!paths::file_exists(c.campaigns_file))
+          fail("$.campaigns",
+               "campaigns file '" + given + "' not found (looked for " + c.campaigns_file + ")",
+               "check the path (relative to the config folder) or write the campaigns inline",
+               ErrorKind::kNotFound);
+        try {
+          loaded = json::parse_file(c.campaigns_file);
+        } catch (const Error& e) {
+          fail("$.campaigns", std::string("campaigns file unreadable: ") + e.what(),
+               "fix the JSON of " + c.campaigns_file);
+        }
+        doc = loaded.get();
+        base = fs::path(c.campaigns_file).parent_path().string();
+        where = c.campaigns_file + ": $";
+      }
+      JsonObject* co = object(doc, where,
+                              "give adoverlay's campaigns object {\"creatives\": [{\"id\": ..., "
+                              "\"file\": \"creative.png\"}], ...} or the path of such a file");
+      JsonNode* crn = json_object_get_member(co, "creatives");
+      if (crn == nullptr)
+        fail(where + ".creatives", "missing", "list the creatives: [{\"id\": ..., \"file\": ...}]");
+      JsonArray* ca2 = array(crn, where + ".creatives", "list the creatives as an array");
       std::set<std::string> cids;
       for (guint i = 0; i < json_array_get_length(ca2); ++i) {
-        const std::string p = "$.campaigns[" + std::to_string(i) + "]";
-        JsonObject* co = object(json_array_get_element(ca2, i), p,
-                                "each campaign is {\"id\": ..., \"creative\": \"image.png\", ...}");
+        const std::string p = where + ".creatives[" + std::to_string(i) + "]";
+        JsonObject* cr = object(json_array_get_element(ca2, i), p,
+                                "each creative is {\"id\": ..., \"file\": \"image.png\"}");
         Campaign cp;
         cp.json_path = p;
-        JsonNode* id = json_object_get_member(co, "id");
-        if (id == nullptr)
-          fail(p + ".id", "missing campaign id", "add \"id\": \"<campaign name>\"");
-        cp.id = string(id, p + ".id", "the campaign id as a string");
+        JsonNode* id = json_object_get_member(cr, "id");
+        if (id == nullptr) fail(p + ".id", "missing creative id", "add \"id\": \"<name>\"");
+        cp.id = string(id, p + ".id", "the creative id as a string");
         if (!cids.insert(cp.id).second)
-          fail(p + ".id", "duplicate campaign id '" + cp.id + "'", "give each campaign its own id");
-        JsonNode* cr = json_object_get_member(co, "creative");
-        if (cr == nullptr)
-          fail(p + ".creative", "missing creative", "add \"creative\": \"<image file>\"");
-        const std::string file = string(cr, p + ".creative", "the creative image path as a string");
-        cp.creative = resolve_file(file, false);
+          fail(p + ".id", "duplicate creative id '" + cp.id + "'", "give each creative its own id");
+        JsonNode* fn = json_object_get_member(cr, "file");
+        if (fn == nullptr)
+          fail(p + ".file", "missing creative file", "add \"file\": \"<image file>\"");
+        const std::string file = string(fn, p + ".file", "the creative image path as a string");
+        cp.creative = fs::path(file).is_absolute() ? file : (fs::path(base) / file).string();
         if (!paths::file_exists(cp.creative))
-          fail(p + ".creative",
-               "creative '" + file + "' not found (looked for " + cp.creative + ")",
-               "check the path; relative paths are searched in the config folder and in "
-               "RETAIL_SHARED_DIR/media",
+          fail(p + ".file", "creative '" + file + "' not found (looked for " + cp.creative + ")",
+               "check the path; relative paths are relative to the " +
+                   std::string(c.campaigns_file.empty() ? "config" : "campaigns") +
+                   " file's folder",
                ErrorKind::kNotFound);
+        if (c.campaigns_file.empty())
+          json_object_set_string_member(cr, "file",
+                                        fs::absolute(cp.creative).lexically_normal().c_str());
         c.campaigns.push_back(std::move(cp));
       }
+      if (c.campaigns_file.empty()) c.campaigns_json = json::to_string(cn);
+      const bool has_overlay =
+          std::any_of(c.stages.begin(), c.stages.end(),
+                      [](const ElementSettings& s) { return s.element == "adoverlay"; });
+      if (!has_overlay)
+        fail("$.campaigns", "campaigns need an adoverlay stage to show them and count impressions",
+             "add {\"element\": \"adoverlay\"} at the end of $.stages");
     }
 
     if (JsonNode* k = json_object_get_member(o, "kafka"))

@@ -47,6 +47,7 @@ struct Camera {
   std::vector<ElementSettings> overrides;  // per-camera stage settings ($.cameras[i].stages)
 };
 
+// One creative of the campaigns (adoverlay's format, configs/campaigns.json).
 struct Campaign {
   std::string id;
   std::string creative;  // resolved path of the creative image
@@ -74,7 +75,8 @@ struct StoreConfig {
   std::vector<Camera> cameras;
   std::vector<ElementSettings> stages;  // analytics chain, in order
   std::vector<Campaign> campaigns;
-  std::string campaigns_json;            // the "campaigns" array as JSON text ("" when absent)
+  std::string campaigns_file;  // "campaigns" given as a file path (resolved), else ""
+  std::string campaigns_json;  // "campaigns" given inline: JSON text with absolute creative paths
   std::optional<ElementSettings> kafka;  // kafkasink settings; absent = no Kafka output
   Output output;
   Metrics metrics;

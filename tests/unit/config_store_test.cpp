@@ -192,11 +192,17 @@ TEST(StoreConfig, ModelReferencesResolveToRealFiles) {
 TEST(StoreConfig, MissingCreativeIsNotFound) {
   ErrorKind kind{};
   const std::string m = error_of(R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}],
-      "campaigns": [{"id": "summer", "creative": "creatives/none.png"}]})",
+      "stages": [{"element": "adoverlay"}],
+      "campaigns": {"creatives": [{"id": "summer", "file": "creatives/none.png"}]}})",
                                  &kind);
   EXPECT_EQ(kind, ErrorKind::kNotFound);
-  EXPECT_NE(m.find("$.campaigns[0].creative"), std::string::npos) << m;
+  EXPECT_NE(m.find("$.campaigns.creatives[0].file"), std::string::npos) << m;
   EXPECT_NE(m.find("none.png"), std::string::npos) << m;
+  // campaigns without an adoverlay stage to show them
+  EXPECT_NE(error_of(R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}],
+      "campaigns": {"creatives": []}})")
+                .find("need an adoverlay stage"),
+            std::string::npos);
 }
 
 TEST(StoreConfig, ExampleConfigInTheRepositoryParses) {
@@ -208,6 +214,7 @@ TEST(StoreConfig, ExampleConfigInTheRepositoryParses) {
   EXPECT_GE(c.stages.size(), 3U);
   EXPECT_TRUE(c.kafka.has_value());
   EXPECT_FALSE(c.campaigns.empty());
+  EXPECT_FALSE(c.campaigns_file.empty() && c.campaigns_json.empty());
   for (const auto& cp : c.campaigns)
     EXPECT_TRUE(retail::paths::file_exists(cp.creative)) << cp.creative;
 }

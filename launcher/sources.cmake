@@ -1,0 +1,12 @@
+# retail-launch: a whole store from one config (docs/CONFIG.md). Elements are registered
+# statically (no plugin path needed); metrics over HTTP with libsoup-3.0.
+if(NOT SOUP_FOUND)
+  message(WARNING "libsoup-3.0 not found: retail-launch is not built (apt install libsoup-3.0-dev)")
+  return()
+endif()
+add_executable(retail-launch
+  ${CMAKE_CURRENT_LIST_DIR}/main.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_pipeline.cpp)
+target_include_directories(retail-launch PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+target_link_libraries(retail-launch PRIVATE gstretail_obj PkgConfig::SOUP PkgConfig::GLIB)
+install(TARGETS retail-launch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

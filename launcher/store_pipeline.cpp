@@ -1,0 +1,301 @@
+#include "store_pipeline.h"
+
+#include <glib/gstdio.h>
+
+#include <cstdio>
+#include <fstream>
+#include <set>
+
+#include "common/error.h"
+#include "config/element_settings.h"
+#include "meta/retail_meta.h"
+
+namespace retail::launcher {
+
+namespace {
+
+using config::ElementSettings;
+using config::Setting;
+using config::Value;
+
+GType element_type(const std::string& name, const std::string& file, const std::string& path) {
+  GstElementFactory* f = gst_element_factory_find(name.c_str());
+  if (f == nullptr)
+    throw Error(ErrorKind::kConfig,
+                config::config_message(file, path, "no GStreamer element named '" + name + "'",
+                                       "check the spelling (gst-inspect-1.0 | grep " + name +
+                                           ") or install the plugin that provides it"));
+  GstPluginFeature* loaded = gst_plugin_feature_load(GST_PLUGIN_FEATURE(f));
+  gst_object_unref(f);
+  if (loaded == nullptr)
+    throw Error(ErrorKind::kConfig,
+                config::config_message(file, path, "element '" + name + "' cannot be loaded",
+                                       "reinstall the plugin that provides it"));
+  const GType t = gst_element_factory_get_element_type(GST_ELEMENT_FACTORY(loaded));
+  gst_object_unref(loaded);
+  return t;
+}
+
+std::string replace_camera(std::string s, const std::string& camera_id) {
+  for (size_t pos = s.find("{camera}"); pos != std::string::npos; pos = s.find("{camera}", pos))
+    s.replace(pos, 8, camera_id);
+  return s;
+}
+
+ElementSettings for_camera(ElementSettings es, const std::string& camera_id) {
+  for (auto& s : es.settings)
+    if (s.value.kind == Value::Kind::kString)
+      s.value.text = replace_camera(s.value.text, camera_id);
+  return es;
+}
+
+GstPadProbeReturn end_of_chain(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* stats = static_cast<BranchStats*>(data);
+  FrameAnalyticsPtr fa = meta::read(GST_PAD_PROBE_INFO_BUFFER(info));
+  stats->frames++;
+  if (fa) {
+    stats->events += fa->events.size();
+    if (fa->source.capture_time_us > 0) {
+      const int64_t lat = g_get_real_time() - fa->source.capture_time_us;
+      stats->latency_sum_us += lat;
+      stats->latency_count++;
+      int64_t prev = stats->latency_max_us.load();
+      while (lat > prev && !stats->latency_max_us.compare_exchange_weak(prev, lat)) {
+      }
+    }
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+std::string quote(const Value& v) {
+  if (v.kind != Value::Kind::kString && v.kind != Value::Kind::kJson) return v.text;
+  std::string out = "\"";
+  for (char ch : v.text) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void validate_elements(const config::StoreConfig& c) {
+  const GType camsrc = element_type("retailcamsrc", c.file, "$.cameras");
+  std::set<std::string> managed = {"uri", "store-id", "camera-id"};
+  for (const auto& cam : c.cameras) {
+    config::validate_settings(cam.source, camsrc, c.file);
+    for (const auto& s : cam.source.settings)
+      if (managed.count(s.key) != 0)
+        throw Error(
+            ErrorKind::kConfig,
+            config::config_message(c.file, s.json_path, "'" + s.key + "' is set by retail-launch",
+                                   "use the camera's \"id\"/\"uri\" and \"store_id\""));
+  }
+  for (size_t i = 0; i < c.stages.size(); ++i) {
+    const auto& st = c.stages[i];
+    const GType t = element_type(st.element, c.file, st.json_path + ".element");
+    config::validate_settings(st, t, c.file);
+    for (const auto& cam : c.cameras)
+      for (const auto& ov : cam.overrides)
+        if (ov.element == st.element) config::validate_settings(ov, t, c.file);
+  }
+  if (c.kafka) {
+    const GType t = element_type("kafkasink", c.file, "$.kafka");
+    config::validate_settings(*c.kafka, t, c.file);
+    const Setting* loc = c.kafka->find("location");
+    const Setting* brokers = c.kafka->find("brokers");
+    const bool file_mode = brokers == nullptr || brokers->value.text.empty();
+    if (file_mode && loc != nullptr && c.cameras.size() > 1 &&
+        loc->value.text.find("{camera}") == std::string::npos)
+      throw Error(
+          ErrorKind::kConfig,
+          config::config_message(c.file, loc->json_path, "every camera would write the same file",
+                                 "put {camera} in the location, e.g. "
+                                 "\"events-{camera}.jsonl\""));
+    if (file_mode && loc == nullptr)
+      throw Error(ErrorKind::kConfig,
+                  config::config_message(c.file, "$.kafka", "neither brokers nor location is set",
+                                         "set \"brokers\": \"host:9092\" or \"location\": "
+                                         "\"events-{camera}.jsonl\""));
+  }
+  if (c.output.kind == config::OutputKind::kFile) {
+    const char* needed[] = {"videoconvert", "x264enc", "h264parse", "mp4mux", "filesink"};
+    for (const char* n : needed) element_type(n, c.file, "$.output");
+    if (c.cameras.size() > 1 && c.output.path.find("{camera}") == std::string::npos)
+      throw Error(
+          ErrorKind::kConfig,
+          config::config_message(c.file, "$.output.path", "every camera would write the same file",
+                                 "put {camera} in the path, e.g. \"out/{camera}.mp4\""));
+  }
+}
+
+StorePipeline::StorePipeline(const config::StoreConfig& config) {
+  pipeline_ = gst_pipeline_new(("store-" + config.store_id).c_str());
+  if (!config.campaigns_json.empty()) {
+    gchar* path = nullptr;
+    GError* err = nullptr;
+    const gint fd = g_file_open_tmp("retail-campaigns-XXXXXX.json", &path, &err);
+    if (fd < 0) {
+      const std::string m = err != nullptr ? err->message : "?";
+      g_clear_error(&err);
+      throw Error(ErrorKind::kIo, "cannot write the campaigns for adoverlay: " + m +
+                                      ". Fix: make $TMPDIR writable");
+    }
+    close(fd);
+    campaigns_tmp_ = path;
+    g_free(path);
+    std::ofstream(campaigns_tmp_) << config.campaigns_json;
+  }
+  try {
+    for (const auto& cam : config.cameras) build_branch(config, cam);
+  } catch (...) {
+    gst_object_unref(pipeline_);
+    pipeline_ = nullptr;
+    throw;
+  }
+}
+
+StorePipeline::~StorePipeline() {
+  if (pipeline_ != nullptr) {
+    gst_element_set_state(pipeline_, GST_STATE_NULL);
+    gst_object_unref(pipeline_);
+  }
+  if (!campaigns_tmp_.empty()) g_remove(campaigns_tmp_.c_str());
+}
+
+GstElement* StorePipeline::make(const char* factory, const std::string& name) {
+  GstElement* e = gst_element_factory_make(factory, name.c_str());
+  if (e == nullptr)
+    throw Error(ErrorKind::kNotFound, std::string("GStreamer element '") + factory +
+                                          "' is not installed. Fix: install the package that "
+                                          "provides it (scripts/deps.txt)");
+  gst_bin_add(GST_BIN(pipeline_), e);
+  return e;
+}
+
+void StorePipeline::build_branch(const config::StoreConfig& c, const config::Camera& cam) {
+  Branch b;
+  b.camera_id = cam.id;
+  const std::string p = cam.id + "-";
+  b.camsrc = make("retailcamsrc", p + "camsrc");
+  g_object_set(b.camsrc, "uri", cam.uri.c_str(), "store-id", c.store_id.c_str(), "camera-id",
+               cam.id.c_str(), "max-fps", cam.fps_limit, nullptr);
+  config::apply_settings(G_OBJECT(b.camsrc), cam.source, c.file);
+  GstElement* prev = b.camsrc;
+  auto link = [&](GstElement* next) {
+    if (!gst_element_link(prev, next))
+      throw Error(ErrorKind::kConfig,
+                  "camera '" + cam.id + "': cannot link " + GST_ELEMENT_NAME(prev) + " to " +
+                      GST_ELEMENT_NAME(next) +
+                      ". Fix: check the stage order and caps (gst-inspect-1.0 " +
+                      GST_ELEMENT_NAME(next) + ")");
+    prev = next;
+  };
+  for (const auto& st : config::stages_for(c, cam)) {
+    GstElement* e = make(st.element.c_str(), p + st.element);
+    config::apply_settings(G_OBJECT(e), for_camera(st, cam.id), c.file);
+    if (st.element == "retaildetect" && cam.roi && st.find("roi") == nullptr) {
+      const std::string roi = std::to_string(cam.roi->x) + "," + std::to_string(cam.roi->y) + "," +
+                              std::to_string(cam.roi->w) + "," + std::to_string(cam.roi->h);
+      g_object_set(e, "roi", roi.c_str(), nullptr);
+    }
+    if (st.element == "adoverlay" && st.find("campaigns-file") == nullptr) {
+      const std::string f = !c.campaigns_file.empty() ? c.campaigns_file : campaigns_tmp_;
+      if (!f.empty()) g_object_set(e, "campaigns-file", f.c_str(), nullptr);
+    }
+    b.stages.push_back(e);
+    link(e);
+  }
+  // End of the analytics chain: per-camera frames, events and end-to-end latency.
+  GstPad* end = gst_element_get_static_pad(prev, "src");
+  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_BUFFER, end_of_chain, b.stats.get(), nullptr);
+  gst_object_unref(end);
+
+  const bool has_output = c.output.kind != config::OutputKind::kNone;
+  if (c.kafka && has_output) {
+    GstElement* tee = make("tee", p + "tee");
+    link(tee);
+  }
+  GstElement* fork = prev;
+  if (c.kafka) {
+    prev = fork;
+    if (has_output) {
+      GstElement* q = make("queue", p + "kafka-queue");
+      link(q);
+    }
+    b.kafkasink = make("kafkasink", p + "kafkasink");
+    // Ids also name the default spool folder (one per camera).
+    g_object_set(b.kafkasink, "store-id", c.store_id.c_str(), "camera-id", cam.id.c_str(), nullptr);
+    config::apply_settings(G_OBJECT(b.kafkasink), for_camera(*c.kafka, cam.id), c.file);
+    link(b.kafkasink);
+  }
+  prev = fork;
+  if (has_output) {
+    GstElement* q = make("queue", p + "out-queue");
+    gst_util_set_object_arg(G_OBJECT(q), "leaky", "downstream");
+    g_object_set(q, "max-size-buffers", 5U, "max-size-bytes", 0U, "max-size-time",
+                 static_cast<guint64>(0), nullptr);
+    link(q);
+    link(make("videoconvert", p + "convert"));
+    if (c.output.kind == config::OutputKind::kDisplay) {
+      GstElement* sink = make("autovideosink", p + "display");
+      g_object_set(sink, "sync", FALSE, nullptr);
+      link(sink);
+    } else {
+      GstElement* enc = make("x264enc", p + "x264enc");
+      gst_util_set_object_arg(G_OBJECT(enc), "speed-preset", "ultrafast");
+      gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
+      link(enc);
+      link(make("h264parse", p + "h264parse"));
+      link(make("mp4mux", p + "mp4mux"));
+      GstElement* fs = make("filesink", p + "file");
+      g_object_set(fs, "location", replace_camera(c.output.path, cam.id).c_str(), "sync", FALSE,
+                   "async", FALSE, nullptr);
+      link(fs);
+    }
+  } else if (!c.kafka) {
+    GstElement* sink = make("fakesink", p + "fakesink");
+    g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+    link(sink);
+  }
+  branches_.push_back(std::move(b));
+}
+
+void StorePipeline::send_eos() {
+  for (auto& b : branches_) gst_element_send_event(b.camsrc, gst_event_new_eos());
+}
+
+std::string StorePipeline::launch_line(const config::StoreConfig& c, const config::Camera& cam) {
+  std::string line =
+      "retailcamsrc uri=\"" + cam.uri + "\" store-id=" + c.store_id + " camera-id=" + cam.id;
+  if (cam.fps_limit > 0) line += " max-fps=" + std::to_string(cam.fps_limit);
+  for (const auto& s : cam.source.settings) line += " " + s.key + "=" + quote(s.value);
+  for (const auto& st : config::stages_for(c, cam)) {
+    line += " ! " + st.element;
+    for (const auto& s : for_camera(st, cam.id).settings)
+      line += " " + s.key + "=" + quote(s.value);
+    if (st.element == "retaildetect" && cam.roi && st.find("roi") == nullptr)
+      line += " roi=\"" + std::to_string(cam.roi->x) + "," + std::to_string(cam.roi->y) + "," +
+              std::to_string(cam.roi->w) + "," + std::to_string(cam.roi->h) + "\"";
+  }
+  const bool out = c.output.kind != config::OutputKind::kNone;
+  if (c.kafka) {
+    if (out) line += " ! tee name=t ! queue";
+    line += " ! kafkasink";
+    for (const auto& s : for_camera(*c.kafka, cam.id).settings)
+      line += " " + s.key + "=" + quote(s.value);
+    if (out) line += " t.";
+  }
+  if (c.output.kind == config::OutputKind::kDisplay)
+    line += " ! queue leaky=downstream ! videoconvert ! autovideosink sync=false";
+  else if (c.output.kind == config::OutputKind::kFile)
+    line +=
+        " ! queue leaky=downstream ! videoconvert ! x264enc speed-preset=ultrafast "
+        "tune=zerolatency ! h264parse ! mp4mux ! filesink location=\"" +
+        replace_camera(c.output.path, cam.id) + "\"";
+  else if (!c.kafka)
+    line += " ! fakesink sync=false";
+  return line;
+}
+
+}  // namespace retail::launcher
