@@ -46,7 +46,16 @@ class KafkaProducer : public Producer {
     };
     for (const auto& [k, v] : kafka_defaults()) set(k, v, false);
     set("bootstrap.servers", s.brokers, false);
-    for (const auto& [k, v] : s.overrides) set(k, v, true);
+    bool idempotent = true, in_flight_set = false;
+    for (const auto& [k, v] : s.overrides) {
+      set(k, v, true);
+      if (k == "enable.idempotence") idempotent = v == "true" || v == "1";
+      if (k == "max.in.flight.requests.per.connection" || k == "max.in.flight")
+        in_flight_set = true;
+    }
+    // Without idempotence (brokers < 0.11) librdkafka's retries after a broker failure can
+    // reorder batches; one request in flight keeps each camera's events in order.
+    if (!idempotent && !in_flight_set) set("max.in.flight.requests.per.connection", "1", false);
     rd_kafka_conf_set_opaque(conf, this);
     rd_kafka_conf_set_dr_msg_cb(conf, &KafkaProducer::on_delivery);
     rd_kafka_conf_set_error_cb(conf, &KafkaProducer::on_error);

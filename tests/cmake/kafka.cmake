@@ -17,3 +17,5 @@ endif()
 retail_add_test(element_kafkasink LABEL element SOURCES elements/kafkasink_test.cpp TIMEOUT 300)
 retail_add_test(integration_kafkasink_mock LABEL integration
   SOURCES integration/kafkasink_mock_test.cpp TIMEOUT 400)
+retail_add_test(integration_kafkasink_kafka09 LABEL integration
+  SOURCES integration/kafkasink_kafka09_test.cpp TIMEOUT 400)
