@@ -19,7 +19,7 @@ bool models_dir_present() {
 // Shared resolution of one concern (face or person).
 DetectorConfig resolve(const char* what, const std::string& model, const char* default_model,
                        Backend backend, Backend builtin, float threshold, float nms_iou,
-                       int min_size) {
+                       int min_size, std::vector<std::string>* notices) {
   DetectorConfig d;
   d.threshold = threshold;
   d.nms_iou = nms_iou;
@@ -52,9 +52,13 @@ DetectorConfig resolve(const char* what, const std::string& model, const char* d
   d.model = paths::resolve_model(model);
   if (!paths::file_exists(d.model)) {
     if (is_default && backend == Backend::kAuto && !models_dir_present()) {
-      log::warning("detect", std::string("models folder ") + paths::models_dir() + " not found: " +
-                                 what + "s use OpenCV's built-in " + to_string(builtin) +
-                                 " detector (set RETAIL_SHARED_DIR to use " + default_model + ")");
+      const std::string plural = std::string(what) == "face" ? "faces" : "people";
+      const std::string msg = "models folder " + paths::models_dir() + " not found: " + plural +
+                              " are found with OpenCV's built-in " + to_string(builtin) +
+                              " detector instead of " + default_model +
+                              ". Fix: set RETAIL_SHARED_DIR to the folder holding models/";
+      log::warning("detect", msg);
+      if (notices != nullptr) notices->push_back(msg);
       d.backend = builtin;
       d.model = builtin == Backend::kHog ? "" : default_cascade(builtin);
       return d;
@@ -93,14 +97,14 @@ std::unique_ptr<Detector> build(const char* what, const DetectorConfig& d) {
 
 }  // namespace
 
-DetectorConfig resolve_face(const Config& c) {
+DetectorConfig resolve_face(const Config& c, std::vector<std::string>* notices) {
   return resolve("face", c.face.model, kDefaultFaceModel, c.face.backend, Backend::kHaar,
-                 c.face.threshold, c.nms_iou, c.face.min_size_px);
+                 c.face.threshold, c.nms_iou, c.face.min_size_px, notices);
 }
 
-DetectorConfig resolve_person(const Config& c) {
+DetectorConfig resolve_person(const Config& c, std::vector<std::string>* notices) {
   return resolve("person", c.person.model, kDefaultPersonModel, c.person.backend, Backend::kHog,
-                 c.person.threshold, c.nms_iou, c.person.min_height_px);
+                 c.person.threshold, c.nms_iou, c.person.min_height_px, notices);
 }
 
 void link_faces(std::vector<Object>& objects, float min_containment) {
@@ -142,8 +146,8 @@ FrameDetector::FrameDetector(const Config& config) : config_(config) {
   validate(config_);
   roi_ = parse_roi(config_.roi);
   if (config_.threads > 0) cv::setNumThreads(config_.threads);
-  face_ = build("face", resolve_face(config_));
-  person_ = build("person", resolve_person(config_));
+  face_ = build("face", resolve_face(config_, &notices_));
+  person_ = build("person", resolve_person(config_, &notices_));
   log::info("detect", "detectors: " + describe());
 }
 

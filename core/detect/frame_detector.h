@@ -22,9 +22,10 @@ namespace retail::detect {
 //    (Haar faces / HOG people) with a warning through retail::log, so the demo always runs;
 //  * an explicitly configured model that is missing -> retail::Error(kNotFound) naming the file
 //    and the property; a back end that does not fit the file -> retail::Error(kConfig).
-// Returns a config with backend == kNone when the concern is switched off.
-DetectorConfig resolve_face(const Config& config);
-DetectorConfig resolve_person(const Config& config);
+// Returns a config with backend == kNone when the concern is switched off. A fall-back also
+// appends its user-facing explanation to `notices` (when given).
+DetectorConfig resolve_face(const Config& config, std::vector<std::string>* notices = nullptr);
+DetectorConfig resolve_person(const Config& config, std::vector<std::string>* notices = nullptr);
 
 // Face -> person linking: each face gets parent_id = the id of the person box holding the
 // largest share of it, if that share is >= min_containment.
@@ -60,12 +61,15 @@ class FrameDetector {
   const Detector* face_detector() const { return face_.get(); }
   const Detector* person_detector() const { return person_.get(); }
   std::string describe() const;
+  // Degradations decided at construction (e.g. the built-in fall-back), for the user.
+  const std::vector<std::string>& notices() const { return notices_; }
 
  private:
   Config config_;
   Box roi_;
   std::unique_ptr<Detector> face_;
   std::unique_ptr<Detector> person_;
+  std::vector<std::string> notices_;
   std::atomic<uint64_t> frames_seen_{0};
   std::atomic<uint64_t> inference_runs_{0};
   std::atomic<uint64_t> objects_{0};

@@ -12,7 +12,8 @@
  * NanoDet-m (people, more accurate), and OpenCV's built-in HOG people detector and Haar/LBP
  * face cascades (Debian opencv-data). Relative model paths are looked up under
  * `$RETAIL_SHARED_DIR/models`. When that folder is absent and no model was configured, the
- * element falls back to Haar faces and HOG people with a warning, so a pipeline always runs.
+ * element falls back to Haar faces and HOG people and posts a WARNING message, so a pipeline
+ * always runs.
  *
  * With `interval=N` the detectors run on every Nth frame; the frames in between carry
  * analytics with `detector_ran=false` and no new objects, so retailtrack can carry the boxes.
@@ -243,6 +244,8 @@ static gboolean gst_retail_detect_start(GstBaseTransform* bt) {
     }
     std::lock_guard<std::mutex> lock(self->impl->state_mutex);
     self->impl->state.emplace(config);  // validates, loads (or shares) the models
+    for (const std::string& notice : self->impl->state->detector.notices())
+      GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND, ("%s", notice.c_str()), (nullptr));
     GST_INFO_OBJECT(self, "started: %s, interval %u, roi %s",
                     self->impl->state->detector.describe().c_str(), config.interval,
                     config.roi.c_str());

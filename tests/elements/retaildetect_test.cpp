@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "detect/config.h"
 #include "meta/retail_meta.h"
@@ -348,6 +349,25 @@ TEST(RetailDetect, BadPropertyValuesFailStartNamingTheProperty) {
   EXPECT_NE(
       error_for("face-backend=auto face-model=mystery.bin person-backend=none").find("mystery.bin"),
       std::string::npos);
+}
+
+TEST(RetailDetect, WithoutModelsFolderFallsBackWithAWarning) {
+  const char* old = std::getenv("RETAIL_SHARED_DIR");
+  const std::string saved = old != nullptr ? old : "";
+  setenv("RETAIL_SHARED_DIR", "/nonexistent-shared", 1);
+  auto r = run_pipeline(
+      "videotestsrc num-buffers=2 ! video/x-raw,format=I420,width=320,height=240 ! "
+      "retaildetect ! fakesink name=sink");
+  if (old != nullptr)
+    setenv("RETAIL_SHARED_DIR", saved.c_str(), 1);
+  else
+    unsetenv("RETAIL_SHARED_DIR");
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.frames.size(), 2U);
+  ASSERT_EQ(r.warnings.size(), 2U);  // faces -> haar, people -> hog
+  EXPECT_NE(r.warnings[0].find("haar"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[1].find("hog"), std::string::npos) << r.warnings[1];
+  EXPECT_NE(r.warnings[0].find("RETAIL_SHARED_DIR"), std::string::npos) << r.warnings[0];
 }
 
 TEST(RetailDetect, TwoNullPlayingNullCycles) {

@@ -96,6 +96,7 @@ TEST(DetectConfig, DefaultsResolveToYuNetAndYoloFastest) {
 }
 
 TEST(DetectConfig, WithoutModelsFolderDefaultsFallBackToOpenCvBuiltIns) {
+  const cv::Mat messi = cv::imread(testing::media("photos/messi5.jpg"), cv::IMREAD_COLOR);
   SharedDirOverride o("/nonexistent-shared-dir");
   const Config c;
   EXPECT_EQ(resolve_face(c).backend, Backend::kHaar);
@@ -103,9 +104,11 @@ TEST(DetectConfig, WithoutModelsFolderDefaultsFallBackToOpenCvBuiltIns) {
   FrameDetector d(c);
   ASSERT_NE(d.face_detector(), nullptr);
   EXPECT_EQ(d.face_detector()->backend(), Backend::kHaar);
+  ASSERT_NE(d.person_detector(), nullptr);
+  EXPECT_EQ(d.person_detector()->backend(), Backend::kHog);
+  ASSERT_EQ(d.notices().size(), 2U);  // the user is told, with the fix
+  EXPECT_NE(d.notices()[0].find("RETAIL_SHARED_DIR"), std::string::npos);
   // The fallback really works: Haar finds Messi.
-  const cv::Mat messi = cv::imread(
-      std::string(RETAIL_SOURCE_DIR) + "/../shared/media/photos/messi5.jpg", cv::IMREAD_COLOR);
   if (messi.empty()) GTEST_SKIP() << "media not found";
   FrameAnalytics fa;
   d.process(as_bgr(messi).view, fa);
