@@ -47,6 +47,17 @@ ZoneAnalytics::ZoneAnalytics(Geometry geometry) : geometry_(std::move(geometry))
     lines_.push_back(std::move(t));
   }
   zones_.resize(geometry_.zones.size());
+  for (size_t z = 0; z < zones_.size(); ++z) {
+    const Polygon& poly = geometry_.zones[z].points;
+    float x0 = 1.F, y0 = 1.F, x1 = 0.F, y1 = 0.F;
+    for (const Point& q : poly) {
+      x0 = std::min(x0, q.x);
+      y0 = std::min(y0, q.y);
+      x1 = std::max(x1, q.x);
+      y1 = std::max(y1, q.y);
+    }
+    zones_[z].bounds = {x0, y0, x1 - x0, y1 - y0};
+  }
   if (geometry_.heatmap.enabled) {
     heat_.cells.assign(static_cast<size_t>(geometry_.heatmap.grid_w) * geometry_.heatmap.grid_h, 0);
   }
@@ -181,7 +192,7 @@ void ZoneAnalytics::update_zones(uint64_t track_id, TrackState& t, Point p, int6
   for (size_t z = 0; z < zones_.size(); ++z) {
     const ZoneConfig& zc = geometry_.zones[z];
     ZoneTrack& v = t.zones[z];
-    const bool in_poly = contains(zc.points, p);
+    const bool in_poly = zones_[z].bounds.contains(p) && contains(zc.points, p);
     if (in_poly == v.inside) {
       if (v.inside) v.last_inside_ns = ts_ns;
       continue;

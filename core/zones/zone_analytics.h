@@ -73,6 +73,7 @@ class ZoneAnalytics {
     std::vector<int8_t> in_sign;  // per segment: which side of it is the in-side
   };
   struct ZoneStats {
+    Box bounds;  // of the polygon: most points are rejected without the full test
     int64_t occupancy = 0;
     std::deque<int64_t> waits_ms;  // queues: dwell of recent leavers
     int64_t next_status_ns = 0;
