@@ -1,0 +1,144 @@
+// pipelines/faces-attributes.pipeline on the Hamilton clip: retaildetect ! retailtrack !
+// retailliveness ! retailattr. Per-track checks run at most 1/K as often as per-frame checks
+// would (model invocations counted by the elements), every face carries a liveness decision,
+// tracked faces get attributes, and privacy=eu leaves no demographic or emotion trace at all.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <functional>
+#include <set>
+#include <string>
+
+#include "support/test_support.h"
+
+namespace {
+
+using retail::ObjectClass;
+
+struct Counters {
+  guint64 liveness_checks = 0;
+  guint64 liveness_eligible = 0;
+  guint64 age_runs = 0;
+  guint64 emotion_runs = 0;
+  guint64 attr_eligible = 0;
+};
+
+// Holds the two analyzers of a running pipeline to read their counters after it stopped (the
+// counters stay readable after stop()).
+struct Grab {
+  GstElement* live = nullptr;
+  GstElement* attr = nullptr;
+  std::function<void(GstElement*)> on_start() {
+    return [this](GstElement* pipeline) {
+      live = gst_bin_get_by_name(GST_BIN(pipeline), "live");
+      attr = gst_bin_get_by_name(GST_BIN(pipeline), "attr");
+    };
+  }
+  Counters read() const {
+    Counters c;
+    if (live != nullptr)
+      g_object_get(live, "model-invocations", &c.liveness_checks, "eligible-faces",
+                   &c.liveness_eligible, nullptr);
+    if (attr != nullptr)
+      g_object_get(attr, "age-gender-invocations", &c.age_runs, "emotion-invocations",
+                   &c.emotion_runs, "eligible-faces", &c.attr_eligible, nullptr);
+    return c;
+  }
+  ~Grab() {
+    if (live != nullptr) gst_object_unref(live);
+    if (attr != nullptr) gst_object_unref(attr);
+  }
+};
+
+}  // namespace
+
+TEST(FacePipelines, HamiltonChecksPerTrackAtMostOneInK) {
+  RETAIL_REQUIRE_SHARED();
+  Grab grab;
+  const auto r = retail::test::run_pipeline(
+      retail::test::pipeline_file("faces-attributes.pipeline"), 300, grab.on_start());
+  ASSERT_EQ(r.error, "") << r.error_debug;
+  ASSERT_EQ(r.frames.size(), 275U);
+
+  size_t faces = 0, decided = 0, with_attrs = 0, rejected_events = 0;
+  std::set<uint64_t> face_tracks;
+  std::set<std::string> emotions;
+  for (const auto& fa : r.frames) {
+    ASSERT_NE(fa, nullptr);
+    for (const auto& o : fa->objects) {
+      if (o.cls != ObjectClass::kFace) continue;
+      ++faces;
+      if (o.track_id != 0) face_tracks.insert(o.track_id);
+      const auto* l = fa->attribute(o.id, "liveness");
+      ASSERT_NE(l, nullptr) << "every face carries a liveness decision";
+      EXPECT_TRUE(l->label == "live" || l->label == "spoof" || l->label == "unknown") << l->label;
+      if (l->label != "unknown") ++decided;
+      if (fa->attribute(o.id, "age_band") != nullptr) {
+        ++with_attrs;
+        EXPECT_NE(fa->attribute(o.id, "gender"), nullptr);
+      }
+      if (const auto* e = fa->attribute(o.id, "emotion")) emotions.insert(e->label);
+    }
+    for (const auto& e : fa->events) {
+      if (e.type != "liveness_rejected") continue;
+      ++rejected_events;
+      for (const char* key : {"\"track_id\":", "\"score\":", "\"votes\":"})
+        EXPECT_NE(e.payload_json.find(key), std::string::npos) << e.payload_json;
+    }
+  }
+  const Counters c = grab.read();
+  std::printf(
+      "hamilton: %zu faces on 275 frames, %zu face tracks; liveness: %llu eligible, %llu "
+      "checks (%.3f per eligible face, K=5), %zu decided, %zu liveness_rejected; attributes: "
+      "%llu eligible, %llu age/gender + %llu expression runs (%.3f, K=10), %zu faces with "
+      "attributes, emotions seen %zu\n",
+      faces, face_tracks.size(), static_cast<unsigned long long>(c.liveness_eligible),
+      static_cast<unsigned long long>(c.liveness_checks),
+      static_cast<double>(c.liveness_checks) / std::max<double>(1, c.liveness_eligible), decided,
+      rejected_events, static_cast<unsigned long long>(c.attr_eligible),
+      static_cast<unsigned long long>(c.age_runs), static_cast<unsigned long long>(c.emotion_runs),
+      static_cast<double>(c.age_runs) / std::max<double>(1, c.attr_eligible), with_attrs,
+      emotions.size());
+  EXPECT_GE(faces, 400U);  // ~2.1 faces per frame with YuNet
+  EXPECT_GE(face_tracks.size(), 3U);
+  // Per-frame checks would be one per eligible face: per track runs at most 1/K of that.
+  ASSERT_GT(c.liveness_eligible, 50U);
+  EXPECT_GT(c.liveness_checks, 0U);
+  EXPECT_LE(c.liveness_checks * 5, c.liveness_eligible);
+  ASSERT_GT(c.attr_eligible, 200U);
+  EXPECT_GT(c.age_runs, 0U);
+  EXPECT_LE(c.age_runs * 10, c.attr_eligible);
+  EXPECT_EQ(c.emotion_runs, c.age_runs);
+  EXPECT_GT(decided, 0U);
+  EXPECT_GT(with_attrs, faces / 4);
+}
+
+TEST(FacePipelines, PrivacyEuLeavesNoDemographicsOrEmotionAnywhere) {
+  RETAIL_REQUIRE_SHARED();
+  std::string desc = retail::test::pipeline_file("faces-attributes.pipeline");
+  const std::string from = "privacy=full";
+  const auto pos = desc.find(from);
+  ASSERT_NE(pos, std::string::npos);
+  desc.replace(pos, from.size(), "privacy=eu");
+  Grab grab;
+  const auto r = retail::test::run_pipeline(desc, 300, grab.on_start());
+  ASSERT_EQ(r.error, "") << r.error_debug;
+  ASSERT_EQ(r.frames.size(), 275U);
+  size_t faces = 0, liveness = 0;
+  for (const auto& fa : r.frames) {
+    ASSERT_NE(fa, nullptr);
+    faces += fa->count(ObjectClass::kFace);
+    for (const auto& a : fa->attributes) {
+      EXPECT_NE(a.name, "age_band");
+      EXPECT_NE(a.name, "gender");
+      EXPECT_NE(a.name, "emotion");
+      liveness += a.name == "liveness" ? 1 : 0;
+    }
+    for (const auto& e : fa->events)
+      for (const char* word : {"gender", "emotion", "age"})
+        EXPECT_EQ(e.payload_json.find(word), std::string::npos) << e.type << e.payload_json;
+  }
+  EXPECT_GE(faces, 400U) << "faces were there to describe";
+  EXPECT_GE(liveness, faces) << "other stages still work";
+  EXPECT_EQ(grab.read().age_runs + grab.read().emotion_runs, 0U) << "eu runs no model";
+}
