@@ -310,6 +310,51 @@ TEST(RetailTrack, RealDetectorChainKeepsIds) {
   gst_buffer_unref(frame);
 }
 
+// Faces and people on a real photo: separate ids, and the face records its person's track.
+TEST(RetailTrack, FaceTrackRecordsItsPersonTrack) {
+  RETAIL_REQUIRE_SHARED();
+  GstVideoInfo info;
+  GstBuffer* frame = load_frame(media("photos/messi5.jpg"), "video/x-raw,format=I420", &info);
+  ASSERT_NE(frame, nullptr);
+  GstHarness* h = gst_harness_new_parse("retaildetect ! retailtrack");
+  GstCaps* caps = gst_video_info_to_caps(&info);
+  gst_caps_set_simple(caps, "framerate", GST_TYPE_FRACTION, 10, 1, nullptr);
+  gst_harness_set_src_caps(h, caps);
+  uint64_t face_track = 0, person_track = 0;
+  for (int i = 0; i < 4; ++i) {
+    GstBuffer* in = gst_buffer_copy(frame);
+    GST_BUFFER_PTS(in) = static_cast<GstClockTime>(i) * GST_SECOND / 10;
+    GstBuffer* out = gst_harness_push_and_pull(h, in);
+    ASSERT_NE(out, nullptr);
+    const auto fa = retail::meta::read(out);
+    ASSERT_NE(fa, nullptr);
+    const retail::Object* face = nullptr;
+    for (const auto& o : fa->objects) {
+      if (o.cls == ObjectClass::kFace) face = &o;
+    }
+    ASSERT_NE(face, nullptr);
+    ASSERT_NE(face->parent_id, 0U);
+    const retail::Object* person = fa->find_object(face->parent_id);
+    ASSERT_NE(person, nullptr);
+    ASSERT_NE(face->track_id, 0U);
+    ASSERT_NE(person->track_id, 0U);
+    EXPECT_NE(face->track_id, person->track_id);
+    const retail::Attribute* link = fa->attribute(face->id, retail::track::kPersonTrackAttribute);
+    ASSERT_NE(link, nullptr);
+    EXPECT_EQ(static_cast<uint64_t>(link->value), person->track_id);
+    EXPECT_EQ(link->label, std::to_string(person->track_id));
+    if (i == 0) {
+      face_track = face->track_id;
+      person_track = person->track_id;
+    }
+    EXPECT_EQ(face->track_id, face_track);
+    EXPECT_EQ(person->track_id, person_track);
+    gst_buffer_unref(out);
+  }
+  gst_harness_teardown(h);
+  gst_buffer_unref(frame);
+}
+
 TEST(RetailTrack, BadConfigurationIsAnErrorNamingTheProperty) {
   const auto r = retail::test::run_pipeline(
       "videotestsrc num-buffers=2 ! video/x-raw,format=I420,width=64,height=64 ! "
