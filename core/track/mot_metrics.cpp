@@ -48,6 +48,7 @@ MotMetrics evaluate_mot(const std::vector<MotRow>& gt, const std::vector<MotRow>
   for (const MotRow& r : gt) gt_by_frame[r.frame].push_back(&r);
   for (const MotRow& r : result) res_by_frame[r.frame].push_back(&r);
   std::vector<int> frames;
+  frames.reserve(gt_by_frame.size() + res_by_frame.size());
   for (auto& [f, v] : gt_by_frame) frames.push_back(f);
   for (auto& [f, v] : res_by_frame) {
     if (gt_by_frame.count(f) == 0) frames.push_back(f);
