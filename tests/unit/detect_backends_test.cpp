@@ -59,6 +59,15 @@ TEST(DetectYuNet, FindsExactlyOneFaceInMessi) {
   EXPECT_GT(faces[0].confidence, 0.8F);
 }
 
+TEST(DetectYuNet, PinnedInputSizeComesFromTheFileName) {
+  RETAIL_DETECT_REQUIRE_SHARED();
+  auto det = make_detector(dnn(Backend::kYuNet, "face/yunet_n_480x640.onnx", 0.7F));
+  EXPECT_NE(det->describe().find("640x480"), std::string::npos) << det->describe();
+  const auto faces = det->detect(as_bgr(load_bgr("faces/group/10.jpg")).view, {});
+  EXPECT_GE(faces.size(), 17U);
+  EXPECT_LE(faces.size(), 21U);
+}
+
 TEST(DetectYuNet, RegionOfInterestLimitsTheSearch) {
   RETAIL_DETECT_REQUIRE_SHARED();
   auto det = make_detector(yunet());
