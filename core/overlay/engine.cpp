@@ -24,6 +24,7 @@ Engine::Engine(Settings settings, int64_t anchor_wall_us)
 FrameOutput Engine::process(const FrameAnalytics& frame, int width, int height, int64_t pts_ns) {
   int64_t pts_ms = pts_ns >= 0 ? pts_ns / 1000000 : (last_pts_ms_ >= 0 ? last_pts_ms_ + 40 : 0);
   if (first_pts_ms_ < 0 || pts_ms < last_pts_ms_) first_pts_ms_ = pts_ms;
+  if (last_pts_ms_ >= 0 && pts_ms > last_pts_ms_) frame_ms_ = pts_ms - last_pts_ms_;
   last_pts_ms_ = pts_ms;
   const int64_t wall_us = frame.source.capture_time_us > 0
                               ? frame.source.capture_time_us
@@ -56,7 +57,9 @@ FrameOutput Engine::process(const FrameAnalytics& frame, int width, int height, 
 
 std::optional<Event> Engine::finish() {
   if (!playout_) return std::nullopt;
-  auto e = playout_->finish(last_pts_ms_ < 0 ? 0 : last_pts_ms_, last_wall_us_);
+  // The last frame is on screen for one frame interval.
+  auto e = playout_->finish(last_pts_ms_ < 0 ? 0 : last_pts_ms_ + frame_ms_,
+                            last_wall_us_ + frame_ms_ * 1000);
   if (e) ++impressions_;
   return e;
 }

@@ -61,6 +61,7 @@ class Engine {
   HudCounter hud_;
   int64_t first_pts_ms_ = -1;
   int64_t last_pts_ms_ = -1;
+  int64_t frame_ms_ = 0;  // last frame interval, so the final impression covers the last frame
   int64_t last_wall_us_ = 0;
   uint64_t impressions_ = 0;
 };

@@ -479,9 +479,9 @@ TEST(AdOverlay, TwoStateCyclesAndImpressionAtEos) {
         payload = gst_structure_get_string(s, "payload");
       gst_message_unref(m);
     }
-    // The creative on screen at EOS is closed and reported as a message: 19 frames at 10 fps.
+    // The creative on screen at EOS is closed and reported as a message: 20 frames at 10 fps.
     EXPECT_NE(payload.find("\"creative_id\":\"welcome\""), std::string::npos) << payload;
-    EXPECT_NE(payload.find("\"duration_ms\":1900"), std::string::npos) << payload;
+    EXPECT_NE(payload.find("\"duration_ms\":2000"), std::string::npos) << payload;
     guint64 n = 0;
     g_object_get(ov, "impressions", &n, nullptr);
     EXPECT_EQ(n, 1U);
