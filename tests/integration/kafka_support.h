@@ -184,6 +184,7 @@ struct Event {
   std::string camera;
   uint64_t seq = 0;
   int32_t partition = -1;
+  int64_t offset = -1;
 };
 
 inline Event parse_event(const std::string& key, const std::string& value, int32_t partition = -1) {
@@ -266,6 +267,7 @@ inline std::vector<Event> consume_all(
       out.push_back(parse_event(std::string(static_cast<const char*>(m->key), m->key_len),
                                 std::string(static_cast<const char*>(m->payload), m->len),
                                 m->partition));
+      out.back().offset = m->offset;
       last_msg = g_get_monotonic_time();
     }
     rd_kafka_message_destroy(m);
