@@ -176,20 +176,16 @@ LineConfig parse_line(const Reader& r, JsonNode* node, const std::string& path) 
   }
   if (json_object_has_member(o, "in")) {
     line.in_direction = direction(r, json_object_get_member(o, "in"), path + ".in");
-  } else {
-    r.fail(path + ".in",
-           "missing; say which way of crossing counts as \"in\" (up, down, left, "
-           "right or [dx, dy])");
-  }
-  for (size_t i = 0; i + 1 < line.points.size(); ++i) {
-    const Point a = line.points[i];
-    const Point b = line.points[i + 1];
-    // The normal of the segment must not be perpendicular to the in direction.
-    const float n_dot = -(b.y - a.y) * line.in_direction.x + (b.x - a.x) * line.in_direction.y;
-    if (std::fabs(n_dot) < 1e-6F) {
-      r.fail(path + ".in", "is parallel to segment " + std::to_string(i) +
-                               " of the line, so no crossing could be counted; give a direction "
-                               "across the line");
+    for (size_t i = 0; i + 1 < line.points.size(); ++i) {
+      const Point a = line.points[i];
+      const Point b = line.points[i + 1];
+      // The in direction must not run along a segment.
+      const float n_dot = -(b.y - a.y) * line.in_direction.x + (b.x - a.x) * line.in_direction.y;
+      if (std::fabs(n_dot) < 1e-6F) {
+        r.fail(path + ".in", "is parallel to segment " + std::to_string(i) +
+                                 " of the line, so no crossing could be counted; give a "
+                                 "direction across the line");
+      }
     }
   }
   if (json_object_has_member(o, "entrance")) {

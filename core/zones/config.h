@@ -15,9 +15,10 @@
 // }
 //
 // A line's "in" is the direction of travel counted as "in": "up", "down", "left", "right" or a
-// vector [dx, dy] (image axes: x right, y down). Points are [x, y] pairs or {"x":..,"y":..}
-// objects in [0,1]. Every problem throws retail::Error(kConfig) naming the entry
-// (e.g. `zones[2].points`) and the fix.
+// vector [dx, dy] (image axes: x right, y down); without it, "in" is towards the left-hand side of
+// the line as drawn from its first to its last point (drawn left to right: "in" = upwards). Points
+// are [x, y] pairs or {"x":..,"y":..} objects in [0,1]. Every problem throws retail::Error(kConfig)
+// naming the entry (e.g. `zones[2].points`) and the fix.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +36,9 @@ const char* to_string(Anchor a);
 struct LineConfig {
   std::string id;
   Polyline points;
-  Point in_direction{0.F, 1.F};
+  // The travel direction counted as "in"; {0, 0} (no "in" given) = towards the left-hand side of
+  // each segment as drawn from its first point to its last (a line drawn left to right: upwards).
+  Point in_direction{0.F, 0.F};
   bool entrance = false;  // crossings feed the store-level occupancy
 };
 

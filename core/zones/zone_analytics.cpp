@@ -42,7 +42,9 @@ ZoneAnalytics::ZoneAnalytics(Geometry geometry) : geometry_(std::move(geometry))
       // The in-side of a segment is the side its "in" direction points to.
       const Point a = l.points[i];
       const Point b = l.points[i + 1];
-      t.in_sign.push_back(side_of(a, b, {a.x + l.in_direction.x, a.y + l.in_direction.y}));
+      Point dir = l.in_direction;
+      if (dir.x == 0.F && dir.y == 0.F) dir = {b.y - a.y, a.x - b.x};  // left-hand normal on screen
+      t.in_sign.push_back(side_of(a, b, {a.x + dir.x, a.y + dir.y}));
     }
     lines_.push_back(std::move(t));
   }

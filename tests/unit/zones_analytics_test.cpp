@@ -119,6 +119,29 @@ TEST(ZonesLines, JitterOnTheLineIsCountedOnce) {
   EXPECT_EQ(str_field(*crossed[1], "direction"), "in");
 }
 
+TEST(ZonesLines, DefaultInIsTheLeftHandSideOfTheDrawing) {
+  // Drawn left to right: "in" is upwards. Drawn top to bottom: "in" is rightwards.
+  ZoneAnalytics za(retail::zones::parse_geometry(
+      R"({"lines": [{"id": "h", "points": [[0.1, 0.5], [0.9, 0.5]]},
+                    {"id": "v", "points": [[0.7, 0.1], [0.7, 0.9]]}]})",
+      "t"));
+  std::vector<Event> all;
+  int64_t t = 0;
+  for (float y : {0.8F, 0.6F, 0.4F, 0.2F}) {  // upwards through "h" at x = 0.3
+    auto ev = za.update({at(1, 0.3F, y)}, t);
+    all.insert(all.end(), ev.begin(), ev.end());
+    t += 100 * kMs;
+  }
+  auto ev = walk(za, 2, {0.5F, 0.6F, 0.8F, 0.9F}, 0.3F, &t);  // rightwards through "v"
+  all.insert(all.end(), ev.begin(), ev.end());
+  auto crossed = of_type(all, "line_crossed");
+  ASSERT_EQ(crossed.size(), 2U);
+  EXPECT_EQ(str_field(*crossed[0], "line_id"), "h");
+  EXPECT_EQ(str_field(*crossed[0], "direction"), "in");
+  EXPECT_EQ(str_field(*crossed[1], "line_id"), "v");
+  EXPECT_EQ(str_field(*crossed[1], "direction"), "in");
+}
+
 TEST(ZonesLines, WalkingAroundTheEndIsNoCrossing) {
   ZoneAnalytics za(retail::zones::parse_geometry(kVerticalLine, "test"));
   int64_t t = 0;

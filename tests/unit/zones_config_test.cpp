@@ -122,8 +122,6 @@ TEST(ZonesConfig, DuplicateIds) {
 }
 
 TEST(ZonesConfig, LineDirection) {
-  expect_error(R"({"lines": [{"id": "l", "points": [[0.1, 0.5], [0.9, 0.5]]}]})",
-               {"lines[0].in", "missing"});
   expect_error(R"({"lines": [{"id": "l", "points": [[0.1, 0.5], [0.9, 0.5]], "in": "north"}]})",
                {"lines[0].in", "north"});
   expect_error(R"({"lines": [{"id": "l", "points": [[0.1, 0.5], [0.9, 0.5]], "in": "right"}]})",
