@@ -178,7 +178,9 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
     if (face.cls != ObjectClass::kFace) continue;
     ++stats_.faces;
     const cv::Rect px = img.to_pixels(face.box);
-    const bool eligible = !px.empty() && std::min(px.width, px.height) >= config_.min_face_size_px;
+    // Boxes the tracker predicted on frames the detector skipped are not evaluated (guesses).
+    const bool eligible =
+        !face.predicted && !px.empty() && std::min(px.width, px.height) >= config_.min_face_size_px;
     if (eligible) ++stats_.eligible_faces;
 
     Estimate* est = nullptr;

@@ -1,6 +1,7 @@
 // Per-track face attributes: an age band from a smoothed age, gender with a confidence, and the
 // dominant expression over a window, recomputed on every K-th frame on which a track's face passes
-// the size gate (face-api models, faceapi.h), never more than 1/K as often as per frame.
+// the size gate (face-api models, faceapi.h), never more than 1/K as often as per frame. Boxes the
+// tracker only predicted (Object::predicted) never pass the gate.
 //
 // Tracked faces (Object::track_id != 0) keep running estimates here, keyed by track id, until the
 // track disappears from the frame (neither an object nor an entry of FrameAnalytics::tracks

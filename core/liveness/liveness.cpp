@@ -106,12 +106,14 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
   for (const Object& face : frame.objects) {
     if (face.cls != ObjectClass::kFace) continue;
     ++stats_.faces;
-    const cv::Rect2f px(
-        face.box.x * static_cast<float>(img.width), face.box.y * static_cast<float>(img.height),
-        face.box.w * static_cast<float>(img.width), face.box.h * static_cast<float>(img.height));
+    // The part of the box inside the frame (tracker predictions may overhang it). Boxes the
+    // tracker predicted on frames the detector skipped are not checked: their crops are guesses.
+    const Box b = clamp01(face.box);
+    const cv::Rect2f px(b.x * static_cast<float>(img.width), b.y * static_cast<float>(img.height),
+                        b.w * static_cast<float>(img.width), b.h * static_cast<float>(img.height));
     const bool eligible =
-        std::min(px.width, px.height) >= static_cast<float>(config_.min_face_size_px) &&
-        px.width >= 1.F && px.height >= 1.F;
+        !face.predicted && px.width >= 1.F && px.height >= 1.F &&
+        std::min(px.width, px.height) >= static_cast<float>(config_.min_face_size_px);
     if (eligible) ++stats_.eligible_faces;
 
     Attribute a;

@@ -1,7 +1,8 @@
 // Per-track liveness: which faces are real people in front of the camera, and which are posters,
 // phones, mannequins or screens. A face is checked (MiniFASNet, minifasnet.h) only when it is big
 // enough, on every K-th frame on which it is (so never more than 1/K of the checks a per-frame
-// design would run), and the last N checks vote.
+// design would run), and the last N checks vote. Boxes the tracker only predicted
+// (Object::predicted, frames the detector skipped) never pass the gate.
 //
 // Tracked faces (Object::track_id != 0) keep their state here, keyed by track id, until the track
 // disappears from the frame (neither an object nor an entry of FrameAnalytics::tracks carries it).

@@ -299,3 +299,22 @@ TEST(LivenessAnalyzer, FramesWithoutFacesPassUnchanged) {
   EXPECT_TRUE(fa.events.empty());
   EXPECT_EQ(s.calls, 0);
 }
+
+TEST(LivenessAnalyzer, PredictedAndOverhangingBoxes) {
+  Config c;
+  c.recheck_interval_frames = 1;
+  Script s;
+  s.checks = {live()};
+  Analyzer a(c, s.scorer());
+  Frame f;
+  FrameAnalytics predicted = face_frame(4);
+  predicted.objects[0].predicted = true;  // the tracker's guess on a skipped frame
+  a.process(f.view, predicted);
+  EXPECT_EQ(s.calls, 0);
+  EXPECT_EQ(predicted.attribute(7, "liveness")->label, "unknown");
+  // A box hanging over the frame's edge is checked on its visible part, without error.
+  FrameAnalytics overhang = face_frame(4);
+  overhang.objects[0].box = {0.85F, 0.7F, 0.3F, 0.4F};
+  EXPECT_NO_THROW(a.process(f.view, overhang));
+  EXPECT_EQ(s.calls, 1);
+}
