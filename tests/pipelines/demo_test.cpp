@@ -36,7 +36,9 @@ TEST(DemoPipeline, RunsToEosWithVideoAndEvents) {
     JsonObject* o = json_node_get_object(node.get());
     EXPECT_STREQ(json_object_get_string_member(o, "schema"), "retail-event");
     const int64_t seq = json_object_get_int_member(o, "seq");
-    if (expected_seq >= 0) EXPECT_EQ(seq, expected_seq);
+    if (expected_seq >= 0) {
+      EXPECT_EQ(seq, expected_seq);
+    }
     expected_seq = seq + 1;
     ++count;
     EXPECT_STREQ(json_object_get_string_member(o, "camera_id"), "cam-1");
