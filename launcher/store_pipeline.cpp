@@ -225,7 +225,10 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
     }
     b.kafkasink = make("kafkasink", p + "kafkasink");
     // Ids also name the default spool folder (one per camera).
-    g_object_set(b.kafkasink, "store-id", c.store_id.c_str(), "camera-id", cam.id.c_str(), nullptr);
+    // async=false: a camera that never sends a frame must not hold the whole pipeline out of
+    // PLAYING (an async sink waits for its first buffer to preroll).
+    g_object_set(b.kafkasink, "store-id", c.store_id.c_str(), "camera-id", cam.id.c_str(), "sync",
+                 FALSE, "async", FALSE, nullptr);
     config::apply_settings(G_OBJECT(b.kafkasink), for_camera(*c.kafka, cam.id), c.file);
     link(b.kafkasink);
   }
@@ -239,7 +242,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
     link(make("videoconvert", p + "convert"));
     if (c.output.kind == config::OutputKind::kDisplay) {
       GstElement* sink = make("autovideosink", p + "display");
-      g_object_set(sink, "sync", FALSE, nullptr);
+      g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
       link(sink);
     } else {
       GstElement* enc = make("x264enc", p + "x264enc");

@@ -3,3 +3,16 @@ retail_add_test(unit_config LABEL unit SOURCES
   unit/config_store_test.cpp
   unit/config_camera_source_test.cpp
   unit/config_element_settings_test.cpp)
+
+# Loopback RTSP server (pre-encoded H.264, no encoder) run as a separate process by the tests.
+if(GSTRTSPSERVER_FOUND AND TARGET retail-launch)
+  add_executable(retail_test_rtsp_server integration/rtsp_server_main.cpp)
+  target_link_libraries(retail_test_rtsp_server PRIVATE PkgConfig::GSTRTSPSERVER PkgConfig::GST)
+  set_target_properties(retail_test_rtsp_server PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  add_library(retail_rtsp_support STATIC support/rtsp_server.cpp)
+  target_link_libraries(retail_rtsp_support PUBLIC retail_test_support PkgConfig::GLIB)
+
+  retail_add_test(integration_launcher LABEL integration
+    SOURCES integration/launcher_test.cpp LIBS retail_rtsp_support TIMEOUT 240)
+  add_dependencies(integration_launcher retail-launch retail_test_rtsp_server)
+endif()
