@@ -145,6 +145,27 @@ TEST(KafkaSinkMock, EosWithTheBrokerDownLeavesEventsInTheSpoolForTheNextRun) {
   EXPECT_EQ(compare_end_to_end(events, range_set(0, total)), dups);
 }
 
+TEST(KafkaSinkMock, TransientProduceErrorsAreRetriedWithoutLossOrDuplicates) {
+  RETAIL_REQUIRE_SHARED();
+  TempDir d;
+  MockCluster mc(kBrokers, kTopic, kPartitions);
+  // The next Produce requests fail with retriable errors (librdkafka's fault injection).
+  rd_kafka_mock_push_request_errors(
+      mc.mc, 0 /* Produce */, 6, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+      RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
+      RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT);
+  Injector inj;
+  auto r = run_pipeline(image_source(250) + " ! " + sink("s", mc, "cam-1", d.path + "/s"), 120,
+                        [&](GstElement* p) { inj.attach(p, "s"); });
+  EXPECT_EQ(r.error, "");
+  const uint64_t total = inj.events;
+  const auto events = consume_all(mc.bootstraps, kTopic, kPartitions, total, 60);
+  EXPECT_EQ(events.size(), total);  // the idempotent producer retried without duplicating
+  EXPECT_EQ(check_per_camera(events, total), 0U);
+  EXPECT_EQ(compare_end_to_end(events, range_set(0, total)), 0U);
+}
+
 class KafkaSinkMockSpoolFull : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(KafkaSinkMockSpoolFull, PolicyIsAppliedAndCountedAndNothingElseIsLost) {
