@@ -16,3 +16,10 @@ if(GSTRTSPSERVER_FOUND AND TARGET retail-launch)
     SOURCES integration/launcher_test.cpp LIBS retail_rtsp_support TIMEOUT 240)
   add_dependencies(integration_launcher retail-launch retail_test_rtsp_server)
 endif()
+
+# The camera pipelines of pipelines/ (file, RTSP on loopback, four cameras).
+if(TARGET retail_rtsp_support)
+  retail_add_test(pipeline_cameras LABEL pipeline
+    SOURCES integration/launcher_pipelines_test.cpp LIBS retail_rtsp_support TIMEOUT 180)
+  add_dependencies(pipeline_cameras retail_test_rtsp_server)
+endif()
