@@ -21,6 +21,12 @@ std::string sanitize(const std::string& s) {
   return out;
 }
 
+// A producer tag = spool offset (low 48 bits) + send generation (high 16 bits), so a report that
+// arrives after a rewind (from a purged earlier attempt) cannot fail the new attempt.
+constexpr int kGenShift = 48;
+constexpr uint64_t kOffsetMask = (uint64_t{1} << kGenShift) - 1;
+uint64_t make_tag(uint64_t offset, uint64_t gen) { return offset | ((gen & 0xFFFF) << kGenShift); }
+
 uint64_t segment_size_for(uint64_t max_bytes) {
   return std::clamp<uint64_t>(max_bytes / 8, 64 * 1024, 64ULL << 20);
 }
@@ -204,15 +210,17 @@ void Delivery::advance_commit() {
 
 void Delivery::on_report(const DeliveryReport& r) {
   std::lock_guard<std::mutex> lk(mu_);
-  auto it = in_flight_.find(r.tag);
+  const uint64_t offset = r.tag & kOffsetMask;
+  const bool current = (r.tag >> kGenShift) == (generation_ & 0xFFFF);
+  auto it = in_flight_.find(offset);
   if (r.ok) {
     ++c_.delivered;
-    if (r.tag < backlog_until_) ++c_.replayed;
+    if (offset < backlog_until_) ++c_.replayed;
     if (!file_mode_) c_.broker_state = BrokerState::kUp;
     backoff_ms_ = 0;
     if (it != in_flight_.end()) it->second.acked = true;
     advance_commit();
-  } else if (!quit_ || now_us() < stop_deadline_us_) {
+  } else if (current && (!quit_ || now_us() < stop_deadline_us_)) {
     ++c_.failures;
     if (!failed_)
       log::warning("delivery", "delivery failed (" + r.error +
@@ -230,7 +238,8 @@ void Delivery::send_some() {
   std::vector<Spool::Record> recs = spool_.read(reader_, std::min<size_t>(room, 2000), 4 << 20);
   for (const auto& rec : recs) {
     std::string err;
-    const Producer::Result res = producer_->produce(rec.key, rec.value, rec.offset, &err);
+    const Producer::Result res =
+        producer_->produce(rec.key, rec.value, make_tag(rec.offset, generation_), &err);
     if (res == Producer::Result::kQueueFull) break;  // retried on the next turn
     if (res == Producer::Result::kFailed) {
       log::warning("delivery", "produce failed: " + err);
@@ -256,6 +265,7 @@ void Delivery::handle_failure() {
   const bool fatal = producer_->fatal();
   std::lock_guard<std::mutex> lk(mu_);
   in_flight_.clear();
+  ++generation_;
   backlog_until_ = std::max(backlog_until_, sent_until_);
   reader_ = spool_.committed();
   failed_ = false;

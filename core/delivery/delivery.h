@@ -122,6 +122,7 @@ class Delivery {
   uint64_t reader_ = 0;                     // next record to send
   uint64_t sent_until_ = 0;                 // highest end offset ever handed to the producer
   uint64_t backlog_until_ = 0;  // records before this offset count as replayed when delivered
+  uint64_t generation_ = 0;     // bumped by each rewind (see make_tag in delivery.cpp)
   bool failed_ = false;         // a failure report arrived (handled by the sender loop)
   int64_t retry_at_us_ = 0;
   int backoff_ms_ = 0;
