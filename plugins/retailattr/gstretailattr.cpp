@@ -15,7 +15,9 @@
  * #GstRetailAttr:privacy decides what may exist at all: `full` writes everything, `no-emotion`
  * never runs the expression model and writes no `emotion`, `eu` runs no model and writes no
  * demographic or emotion attribute (and removes any an earlier stage wrote), so later stages
- * cannot leak what was never written. Frames without faces pass unchanged.
+ * cannot leak what was never written. Frames without faces pass unchanged. The counters (faces
+ * eligible, network runs) are read-only properties and are posted as an element message
+ * `retailattr-stats` on EOS.
  *
  * ## Example launch line
  * |[
@@ -271,6 +273,28 @@ static GstFlowReturn gst_retail_attr_transform_ip(GstBaseTransform* bt, GstBuffe
   });
 }
 
+// On EOS the counters go out as an element message "retailattr-stats".
+static gboolean gst_retail_attr_sink_event(GstBaseTransform* bt, GstEvent* event) {
+  auto* self = GST_RETAIL_ATTR(bt);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+    Stats st;
+    {
+      std::lock_guard<std::mutex> lock(self->impl->stats_mutex);
+      st = self->impl->stats;
+    }
+    gst_element_post_message(
+        GST_ELEMENT(self),
+        gst_message_new_element(
+            GST_OBJECT(self),
+            gst_structure_new("retailattr-stats", "frames", G_TYPE_UINT64, st.frames, "faces",
+                              G_TYPE_UINT64, st.faces, "eligible-faces", G_TYPE_UINT64,
+                              st.eligible_faces, "age-gender-invocations", G_TYPE_UINT64,
+                              st.age_gender_invocations, "emotion-invocations", G_TYPE_UINT64,
+                              st.emotion_invocations, nullptr)));
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_retail_attr_parent_class)->sink_event(bt, event);
+}
+
 static void gst_retail_attr_finalize(GObject* object) {
   auto* self = GST_RETAIL_ATTR(object);
   delete self->impl;
@@ -356,6 +380,7 @@ static void gst_retail_attr_class_init(GstRetailAttrClass* klass) {
   bt_class->stop = GST_DEBUG_FUNCPTR(gst_retail_attr_stop);
   bt_class->set_caps = GST_DEBUG_FUNCPTR(gst_retail_attr_set_caps);
   bt_class->transform_ip = GST_DEBUG_FUNCPTR(gst_retail_attr_transform_ip);
+  bt_class->sink_event = GST_DEBUG_FUNCPTR(gst_retail_attr_sink_event);
   bt_class->passthrough_on_same_caps = FALSE;
 }
 

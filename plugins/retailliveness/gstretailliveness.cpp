@@ -13,7 +13,8 @@
  * #GstRetailLiveness:drop-spoofs the spoof faces are removed from the metadata, so no later stage
  * counts them. Faces without a track id are checked on every frame as long as no track was ever
  * seen (no retailtrack upstream); behind a tracker they stay `unknown` until tracked.
- * Frames without faces pass unchanged.
+ * Frames without faces pass unchanged. The counters (faces eligible, checks run, spoof tracks)
+ * are read-only properties and are posted as an element message `retailliveness-stats` on EOS.
  *
  * ## Example launch line
  * |[
@@ -271,6 +272,28 @@ static GstFlowReturn gst_retail_liveness_transform_ip(GstBaseTransform* bt, GstB
   });
 }
 
+// On EOS the counters go out as an element message "retailliveness-stats".
+static gboolean gst_retail_liveness_sink_event(GstBaseTransform* bt, GstEvent* event) {
+  auto* self = GST_RETAIL_LIVENESS(bt);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+    Stats st;
+    {
+      std::lock_guard<std::mutex> lock(self->impl->stats_mutex);
+      st = self->impl->stats;
+    }
+    gst_element_post_message(
+        GST_ELEMENT(self),
+        gst_message_new_element(
+            GST_OBJECT(self),
+            gst_structure_new("retailliveness-stats", "frames", G_TYPE_UINT64, st.frames, "faces",
+                              G_TYPE_UINT64, st.faces, "eligible-faces", G_TYPE_UINT64,
+                              st.eligible_faces, "model-invocations", G_TYPE_UINT64,
+                              st.model_invocations, "spoof-tracks", G_TYPE_UINT64, st.spoof_tracks,
+                              "dropped-faces", G_TYPE_UINT64, st.dropped_faces, nullptr)));
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_retail_liveness_parent_class)->sink_event(bt, event);
+}
+
 static void gst_retail_liveness_finalize(GObject* object) {
   auto* self = GST_RETAIL_LIVENESS(object);
   delete self->impl;
@@ -368,6 +391,7 @@ static void gst_retail_liveness_class_init(GstRetailLivenessClass* klass) {
   bt_class->stop = GST_DEBUG_FUNCPTR(gst_retail_liveness_stop);
   bt_class->set_caps = GST_DEBUG_FUNCPTR(gst_retail_liveness_set_caps);
   bt_class->transform_ip = GST_DEBUG_FUNCPTR(gst_retail_liveness_transform_ip);
+  bt_class->sink_event = GST_DEBUG_FUNCPTR(gst_retail_liveness_sink_event);
   bt_class->passthrough_on_same_caps = FALSE;
 }
 

@@ -111,6 +111,22 @@ TEST(FacePipelines, HamiltonChecksPerTrackAtMostOneInK) {
   EXPECT_EQ(c.emotion_runs, c.age_runs);
   EXPECT_GT(decided, 0U);
   EXPECT_GT(with_attrs, faces / 4);
+  // The same counters are posted as element messages on EOS.
+  bool live_msg = false, attr_msg = false;
+  for (const GstStructure* st : r.element_messages) {
+    guint64 v = 0;
+    if (gst_structure_has_name(st, "retailliveness-stats")) {
+      live_msg = true;
+      ASSERT_TRUE(gst_structure_get_uint64(st, "model-invocations", &v));
+      EXPECT_EQ(v, c.liveness_checks);
+    } else if (gst_structure_has_name(st, "retailattr-stats")) {
+      attr_msg = true;
+      ASSERT_TRUE(gst_structure_get_uint64(st, "age-gender-invocations", &v));
+      EXPECT_EQ(v, c.age_runs);
+    }
+  }
+  EXPECT_TRUE(live_msg);
+  EXPECT_TRUE(attr_msg);
 }
 
 TEST(FacePipelines, PrivacyEuLeavesNoDemographicsOrEmotionAnywhere) {
