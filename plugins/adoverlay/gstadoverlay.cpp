@@ -391,7 +391,8 @@ static GstFlowReturn gst_retail_ad_overlay_transform_ip(GstBaseTransform* bt, Gs
       impl.impressions = impl.state->engine.impressions();
     }
 
-    GstVideoOverlayComposition* comp = impl.state->renderer.render(out.scene, width, height);
+    GstVideoOverlayComposition* comp =
+        impl.state->renderer.render(out.scene, width, height, !impl.attach_meta);
     if (out.scene.blur.empty() && comp == nullptr) return GST_FLOW_OK;  // nothing to change
     if (!out.scene.blur.empty() || !impl.attach_meta) {
       GstVideoFrame frame;

@@ -151,42 +151,47 @@ GstVideoOverlayRectangle* Renderer::hud(const overlay::Hud& h, int width, int he
   return hud_cache_ != nullptr ? gst_video_overlay_rectangle_ref(hud_cache_) : nullptr;
 }
 
-GstVideoOverlayComposition* Renderer::render(const overlay::Scene& scene, int width, int height) {
+GstVideoOverlayComposition* Renderer::render(const overlay::Scene& scene, int width, int height,
+                                             bool merge) {
   if (scene.draws_nothing() || width <= 0 || height <= 0) return nullptr;
-  std::vector<GstVideoOverlayRectangle*> rects;
-
-  if (scene.panel.visible) rects.push_back(panel(scene.panel));
+  const cv::Rect frame(0, 0, width, height);
+  // Boxes, labels and regions: each an area and a drawing in that area's coordinates.
+  struct Item {
+    cv::Rect area;
+    Draw draw;
+  };
+  std::vector<Item> items;
 
   for (const auto& poly : scene.regions) {
     if (poly.points.size() < 2) continue;
     const cv::Rect bb = cv::boundingRect(poly.points);
     const int m = static_cast<int>(std::ceil(poly.width));
     const cv::Rect area =
-        cv::Rect(bb.x - m, bb.y - m, bb.width + 2 * m + 1, bb.height + 2 * m + 1) &
-        cv::Rect(0, 0, width, height);
-    rects.push_back(make_rectangle(area.x, area.y, area.width, area.height, [&](cairo_t* cr) {
-      cairo_translate(cr, -area.x, -area.y);
-      cairo_move_to(cr, poly.points[0].x, poly.points[0].y);
-      for (size_t i = 1; i < poly.points.size(); ++i)
-        cairo_line_to(cr, poly.points[i].x, poly.points[i].y);
-      if (poly.closed) cairo_close_path(cr);
-      set_color(cr, poly.color);
-      cairo_set_line_width(cr, poly.width);
-      cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-      cairo_stroke(cr);
-    }));
+        cv::Rect(bb.x - m, bb.y - m, bb.width + 2 * m + 1, bb.height + 2 * m + 1) & frame;
+    items.push_back({area, [&poly, area](cairo_t* cr) {
+                       cairo_translate(cr, -area.x, -area.y);
+                       cairo_move_to(cr, poly.points[0].x, poly.points[0].y);
+                       for (size_t i = 1; i < poly.points.size(); ++i)
+                         cairo_line_to(cr, poly.points[i].x, poly.points[i].y);
+                       if (poly.closed) cairo_close_path(cr);
+                       set_color(cr, poly.color);
+                       cairo_set_line_width(cr, poly.width);
+                       cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+                       cairo_stroke(cr);
+                     }});
   }
 
   for (const auto& s : scene.strokes) {
-    const int lw = std::max(1, static_cast<int>(std::lround(s.width)));
     // The outline is drawn inside the box, so it never covers what is outside it.
-    const cv::Rect area = s.rect & cv::Rect(0, 0, width, height);
-    rects.push_back(make_rectangle(area.x, area.y, area.width, area.height, [&](cairo_t* cr) {
-      set_color(cr, s.color);
-      cairo_set_line_width(cr, lw);
-      cairo_rectangle(cr, lw / 2.0, lw / 2.0, area.width - lw, area.height - lw);
-      cairo_stroke(cr);
-    }));
+    const cv::Rect area = s.rect & frame;
+    const int lw = std::clamp(static_cast<int>(std::lround(s.width)), 1,
+                              std::max(1, std::min(area.width, area.height) / 2));
+    items.push_back({area, [&s, area, lw](cairo_t* cr) {
+                       set_color(cr, s.color);
+                       cairo_set_line_width(cr, lw);
+                       cairo_rectangle(cr, lw / 2.0, lw / 2.0, area.width - lw, area.height - lw);
+                       cairo_stroke(cr);
+                     }});
   }
 
   for (const auto& l : scene.labels) {
@@ -194,16 +199,41 @@ GstVideoOverlayComposition* Renderer::render(const overlay::Scene& scene, int wi
     const int w = static_cast<int>(std::ceil(text_width(scratch_, l.text, l.font_px) + 2 * pad));
     const int h = static_cast<int>(std::round(l.font_px * 1.4));
     const cv::Rect box = fit(l.anchor.x, l.anchor.y, w, h, width, height);
-    rects.push_back(make_rectangle(box.x, box.y, box.width, box.height, [&](cairo_t* cr) {
-      set_color(cr, l.background);
-      cairo_paint(cr);
-      set_font(cr, l.font_px);
-      set_color(cr, l.text_color);
-      cairo_move_to(cr, pad, h * 0.75);
-      cairo_show_text(cr, l.text.c_str());
-    }));
+    items.push_back({box, [&l, pad, h](cairo_t* cr) {
+                       set_color(cr, l.background);
+                       cairo_paint(cr);
+                       set_font(cr, l.font_px);
+                       set_color(cr, l.text_color);
+                       cairo_move_to(cr, pad, h * 0.75);
+                       cairo_show_text(cr, l.text.c_str());
+                     }});
   }
 
+  std::vector<GstVideoOverlayRectangle*> rects;
+  if (scene.panel.visible) rects.push_back(panel(scene.panel));
+  if (merge) {
+    // One rectangle for all of them: GStreamer's software blend converts whole frame rows for
+    // every row of every rectangle, so its cost follows the summed rectangle heights.
+    cv::Rect u;
+    for (const auto& it : items)
+      if (!it.area.empty()) u = u.empty() ? it.area : (u | it.area);
+    if (!u.empty()) {
+      rects.push_back(make_rectangle(u.x, u.y, u.width, u.height, [&](cairo_t* cr) {
+        for (const auto& it : items) {
+          if (it.area.empty()) continue;
+          cairo_save(cr);
+          cairo_translate(cr, it.area.x - u.x, it.area.y - u.y);
+          cairo_rectangle(cr, 0, 0, it.area.width, it.area.height);
+          cairo_clip(cr);
+          it.draw(cr);
+          cairo_restore(cr);
+        }
+      }));
+    }
+  } else {
+    for (const auto& it : items)
+      rects.push_back(make_rectangle(it.area.x, it.area.y, it.area.width, it.area.height, it.draw));
+  }
   if (scene.hud.visible && !scene.hud.lines.empty()) rects.push_back(hud(scene.hud, width, height));
 
   GstVideoOverlayComposition* comp = nullptr;

@@ -1,6 +1,6 @@
-// Draws an overlay::Scene with cairo into a GstVideoOverlayComposition: one small ARGB rectangle
-// per primitive (box, label, region, HUD, panel), so blending touches only the drawn areas and
-// GStreamer can cache the conversion of rectangles that do not change (panel, HUD).
+// Draws an overlay::Scene with cairo into a GstVideoOverlayComposition of premultiplied ARGB
+// rectangles: the panel and the HUD each in their own (reused while unchanged, so GStreamer's
+// cached conversions are reused too), boxes/labels/regions in one merged rectangle or one each.
 #pragma once
 
 #include <cairo.h>
@@ -22,8 +22,11 @@ class Renderer {
   Renderer(const Renderer&) = delete;
   Renderer& operator=(const Renderer&) = delete;
 
-  // A new composition (caller unrefs), or nullptr when the scene draws nothing.
-  GstVideoOverlayComposition* render(const overlay::Scene& scene, int width, int height);
+  // A new composition (caller unrefs), or nullptr when the scene draws nothing. `merge`: boxes,
+  // labels and regions share one rectangle (best when the composition is blended in software);
+  // otherwise one rectangle each (best when downstream composes them, e.g. on a GPU).
+  GstVideoOverlayComposition* render(const overlay::Scene& scene, int width, int height,
+                                     bool merge);
 
  private:
   GstVideoOverlayRectangle* panel(const overlay::Panel& p);
