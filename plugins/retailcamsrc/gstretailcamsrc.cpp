@@ -863,11 +863,16 @@ static void gst_retail_cam_src_handle_message(GstBin* bin, GstMessage* message) 
         g_clear_error(&err);
         g_free(dbg);
         uint64_t gen = 0;
+        bool current = false;
         {
+          // Only the current decoder's errors count; a decoder being torn down may still post.
           std::lock_guard<std::mutex> lock(impl->mutex);
           gen = impl->gen;
+          current = impl->decoder != nullptr &&
+                    (src == GST_OBJECT(impl->decoder) ||
+                     gst_object_has_as_ancestor(src, GST_OBJECT(impl->decoder)));
         }
-        request_restart(impl, gen, text, false);
+        if (current) request_restart(impl, gen, text, false);
         gst_message_unref(message);
         return;
       }

@@ -35,12 +35,15 @@ TEST(CameraPipelines, FileCameraRunsToEosWithStampedFramesAndFaces) {
   RETAIL_REQUIRE_SHARED();
   auto r = retail::test::run_pipeline(retail::test::pipeline_file("camera-file.pipeline"), 120);
   ASSERT_EQ(r.error, "") << r.error_debug;
-  ASSERT_EQ(r.frames.size(), 275U);
+  // 275 frames, less any the leaky queue dropped on a busy machine (frame_index shows the gaps)
+  ASSERT_GE(r.frames.size(), 250U);
+  ASSERT_LE(r.frames.size(), 275U);
   for (size_t i = 0; i < r.frames.size(); ++i) {
     ASSERT_TRUE(r.frames[i]);
     EXPECT_EQ(r.frames[i]->source.camera_id, "stage");
-    EXPECT_EQ(r.frames[i]->source.frame_index, i);
+    if (i > 0) EXPECT_GT(r.frames[i]->source.frame_index, r.frames[i - 1]->source.frame_index);
   }
+  EXPECT_LE(r.frames.back()->source.frame_index, 274U);
   EXPECT_GT(faces(r.frames), 150U) << "about 2 faces per frame on the Hamilton clip";
 }
 
@@ -78,8 +81,11 @@ TEST(CameraPipelines, RtspCameraDeliversFramesAndEvents) {
 TEST(CameraPipelines, FourCamerasInOnePipeline) {
   RETAIL_REQUIRE_SHARED();
   std::map<std::string, std::vector<retail::FrameAnalyticsPtr>> per_sink;
+  std::vector<GstElement*> cams;
   auto r = retail::test::run_pipeline(
       retail::test::pipeline_file("four-cameras.pipeline"), 120, [&](GstElement* p) {
+        for (const char* name : {"cam1", "cam2", "cam3", "cam4"})
+          cams.push_back(gst_bin_get_by_name(GST_BIN(p), name));
         for (const char* name : {"sink2", "sink3", "sink4"}) {
           GstElement* s = gst_bin_get_by_name(GST_BIN(p), name);
           GstPad* pad = gst_element_get_static_pad(s, "sink");
@@ -96,15 +102,25 @@ TEST(CameraPipelines, FourCamerasInOnePipeline) {
         }
       });
   ASSERT_EQ(r.error, "") << r.error_debug;
-  // 275 frames each, less the few the leaky queues may drop on a loaded machine (counted there)
-  EXPECT_GE(r.frames.size(), 260U);
-  EXPECT_LE(r.frames.size(), 275U);
-  EXPECT_GE(per_sink["sink2"].size(), 260U);
-  // max-fps=15 on cameras 3 and 4: about half of the 29.97 fps clip
-  EXPECT_GE(per_sink["sink3"].size(), 120U);
-  EXPECT_LE(per_sink["sink3"].size(), 160U);
-  EXPECT_GE(per_sink["sink4"].size(), 120U);
-  EXPECT_LE(per_sink["sink4"].size(), 160U);
+  // Every frame is delivered or, when the machine is too busy, dropped by the leaky queue and
+  // counted: 275 for cameras 1-2; about half of the 29.97 fps clip with max-fps=15 (3-4).
+  ASSERT_EQ(cams.size(), 4U);
+  const std::vector<size_t> seen = {r.frames.size(), per_sink["sink2"].size(),
+                                    per_sink["sink3"].size(), per_sink["sink4"].size()};
+  for (size_t i = 0; i < 4; ++i) {
+    guint64 frames = 0;
+    guint64 dropped = 0;
+    g_object_get(cams[i], "frames", &frames, "dropped-frames", &dropped, nullptr);
+    gst_object_unref(cams[i]);
+    EXPECT_EQ(frames, seen[i]) << "camera " << i + 1;
+    EXPECT_GE(seen[i], i < 2 ? 200U : 100U) << "camera " << i + 1;
+    if (i < 2) {
+      EXPECT_EQ(frames + dropped, 275U) << "camera " << i + 1;
+    } else {
+      EXPECT_GE(frames + dropped, 125U) << "camera " << i + 1;
+      EXPECT_LE(frames + dropped, 160U) << "camera " << i + 1;
+    }
+  }
   std::set<std::string> ids;
   for (const auto* v : {&r.frames, &per_sink["sink2"], &per_sink["sink3"], &per_sink["sink4"]}) {
     ASSERT_FALSE(v->empty());
