@@ -41,7 +41,9 @@ TEST(CameraPipelines, FileCameraRunsToEosWithStampedFramesAndFaces) {
   for (size_t i = 0; i < r.frames.size(); ++i) {
     ASSERT_TRUE(r.frames[i]);
     EXPECT_EQ(r.frames[i]->source.camera_id, "stage");
-    if (i > 0) EXPECT_GT(r.frames[i]->source.frame_index, r.frames[i - 1]->source.frame_index);
+    if (i > 0) {
+      EXPECT_GT(r.frames[i]->source.frame_index, r.frames[i - 1]->source.frame_index);
+    }
   }
   EXPECT_LE(r.frames.back()->source.frame_index, 274U);
   EXPECT_GT(faces(r.frames), 150U) << "about 2 faces per frame on the Hamilton clip";
