@@ -63,12 +63,15 @@ std::shared_ptr<Net> load_net(const std::string& configured, const char* propert
     n->net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
     for (const auto& w : want) n->outputs.push_back(w.first);
     const auto outs = n->run(cv::Mat(kInput, kInput, CV_8UC3, cv::Scalar(128, 128, 128)));
-    for (size_t i = 0; i < want.size(); ++i)
-      if (outs[i].total() != want[i].second)
-        throw Error(ErrorKind::kModel, "attribute model file '" + path + "': output '" +
-                                           want[i].first + "' has " +
-                                           std::to_string(outs[i].total()) + " values instead of " +
-                                           std::to_string(want[i].second) + ": " + fix);
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (outs[i].total() == want[i].second) continue;
+      std::string msg = "attribute model file '" + path + "': output '";
+      msg += want[i].first;
+      msg += "' has " + std::to_string(outs[i].total());
+      msg += " values instead of " + std::to_string(want[i].second);
+      msg += ": " + fix;
+      throw Error(ErrorKind::kModel, msg);
+    }
   } catch (const cv::Exception& e) {
     throw Error(ErrorKind::kModel,
                 "cannot load attribute model file '" + path +
