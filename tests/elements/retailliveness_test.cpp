@@ -1,5 +1,6 @@
 // retailliveness element: properties, caps, metadata in/out on the real liveness images (faces
 // from retaildetect), drop-spoofs, events, errors naming the model file, state cycles.
+#include <glib/gstdio.h>
 #include <gst/check/gstharness.h>
 #include <gtest/gtest.h>
 
@@ -234,6 +235,20 @@ TEST(RetailLiveness, MissingModelErrorNamesTheFile) {
       30);
   EXPECT_NE(r.error.find("/nonexistent/dir/minifas_v2.onnx"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("model-v2-path"), std::string::npos) << r.error;
+}
+
+TEST(RetailLiveness, CorruptModelErrorNamesTheFile) {
+  RETAIL_REQUIRE_SHARED();  // the V2 model loads, the V1SE file is garbage
+  gchar* path = g_build_filename(g_get_tmp_dir(), "retailliveness_corrupt.onnx", nullptr);
+  ASSERT_TRUE(g_file_set_contents(path, "not a network", -1, nullptr));
+  const auto r = run_pipeline(
+      "videotestsrc num-buffers=2 ! video/x-raw,format=I420,width=320,height=240 ! "
+      "retailliveness model-v1se-path=" +
+          std::string(path) + " ! fakesink",
+      30);
+  EXPECT_NE(r.error.find(path), std::string::npos) << r.error;
+  g_unlink(path);
+  g_free(path);
 }
 
 TEST(RetailLiveness, InconsistentVotesFailAtStart) {
