@@ -70,9 +70,13 @@ class Parser {
       const std::string name = static_cast<const char*>(l->data);
       if (allowed.count(name) == 0) {
         std::string list;
-        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+        for (const auto& a : allowed) list.append(list.empty() ? "" : ", ").append(a);
         g_list_free(members);
-        fail(path + "." + name, "unknown key (expected one of: " + list + ")");
+        std::string where = path;
+        where.append(".").append(name);
+        std::string what = "unknown key (expected one of: ";
+        what.append(list).append(")");
+        fail(where, what);
       }
     }
     g_list_free(members);
@@ -86,8 +90,10 @@ class Parser {
       std::string v = string(json_array_get_element(a, i), p);
       if (std::find(valid.begin(), valid.end(), v) == valid.end()) {
         std::string list;
-        for (const auto& x : valid) list += (list.empty() ? "" : ", ") + x;
-        fail(p, "unknown label '" + v + "' (expected one of: " + list + ")");
+        for (const auto& x : valid) list.append(list.empty() ? "" : ", ").append(x);
+        std::string what = "unknown label '";
+        what.append(v).append("' (expected one of: ").append(list).append(")");
+        fail(p, what);
       }
       out.push_back(std::move(v));
     }
