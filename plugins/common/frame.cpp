@@ -6,16 +6,26 @@ namespace retail::glue {
 
 std::optional<PixelFormat> pixel_format(GstVideoFormat f) {
   switch (f) {
-    case GST_VIDEO_FORMAT_I420: return PixelFormat::kI420;
-    case GST_VIDEO_FORMAT_NV12: return PixelFormat::kNV12;
-    case GST_VIDEO_FORMAT_BGR: return PixelFormat::kBGR;
-    case GST_VIDEO_FORMAT_RGB: return PixelFormat::kRGB;
-    case GST_VIDEO_FORMAT_BGRx: return PixelFormat::kBGRx;
-    case GST_VIDEO_FORMAT_RGBx: return PixelFormat::kRGBx;
-    case GST_VIDEO_FORMAT_BGRA: return PixelFormat::kBGRA;
-    case GST_VIDEO_FORMAT_RGBA: return PixelFormat::kRGBA;
-    case GST_VIDEO_FORMAT_GRAY8: return PixelFormat::kGray8;
-    default: return std::nullopt;
+    case GST_VIDEO_FORMAT_I420:
+      return PixelFormat::kI420;
+    case GST_VIDEO_FORMAT_NV12:
+      return PixelFormat::kNV12;
+    case GST_VIDEO_FORMAT_BGR:
+      return PixelFormat::kBGR;
+    case GST_VIDEO_FORMAT_RGB:
+      return PixelFormat::kRGB;
+    case GST_VIDEO_FORMAT_BGRx:
+      return PixelFormat::kBGRx;
+    case GST_VIDEO_FORMAT_RGBx:
+      return PixelFormat::kRGBx;
+    case GST_VIDEO_FORMAT_BGRA:
+      return PixelFormat::kBGRA;
+    case GST_VIDEO_FORMAT_RGBA:
+      return PixelFormat::kRGBA;
+    case GST_VIDEO_FORMAT_GRAY8:
+      return PixelFormat::kGray8;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -26,8 +36,12 @@ MappedFrame::MappedFrame(GstBuffer* buffer, const GstVideoInfo* info) {
                                        gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(info)) +
                                        ": insert videoconvert before this element");
   }
+  // NO_REF: the map takes no extra buffer reference, so the caller may still write metadata on
+  // the (writable) buffer while it is mapped; the caller keeps the buffer alive meanwhile.
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-const-cast): gst API takes a non-const info
-  mapped_ = gst_video_frame_map(&frame_, const_cast<GstVideoInfo*>(info), buffer, GST_MAP_READ);
+  mapped_ =
+      gst_video_frame_map(&frame_, const_cast<GstVideoInfo*>(info), buffer,
+                          static_cast<GstMapFlags>(GST_MAP_READ | GST_VIDEO_FRAME_MAP_FLAG_NO_REF));
   if (!mapped_) throw Error(ErrorKind::kFrame, "cannot map the video frame for reading");
   view_.format = *fmt;
   view_.width = GST_VIDEO_FRAME_WIDTH(&frame_);
