@@ -381,6 +381,21 @@ static GstFlowReturn gst_retail_kafka_sink_render(GstBaseSink* bs, GstBuffer* bu
 
 static gboolean gst_retail_kafka_sink_event(GstBaseSink* bs, GstEvent* event) {
   auto* self = GST_RETAIL_KAFKA_SINK(bs);
+  // Events that upstream stages emit at EOS (no frame left to carry them) arrive in a
+  // "retail-final-events" event; they are published like a frame's events.
+  if (retail::FrameAnalyticsPtr final_events = retail::meta::parse_final_events(event)) {
+    RETAIL_GLUE_GUARD(self, FALSE, [&] {
+      std::shared_ptr<retail::delivery::EventSink> sink;
+      {
+        std::lock_guard<std::mutex> lk(self->impl->state_mutex);
+        if (!self->impl->state) return TRUE;
+        sink = self->impl->state->sink;
+      }
+      const auto r = sink->push(*final_events, g_get_real_time());
+      GST_DEBUG_OBJECT(self, "%zu end-of-stream events from upstream", r.accepted);
+      return TRUE;
+    });
+  }
   if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
     RETAIL_GLUE_GUARD(self, FALSE, [&] {
       int timeout_ms = 0;

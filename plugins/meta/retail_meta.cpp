@@ -42,6 +42,16 @@ gboolean meta_transform(GstBuffer* dest, GstMeta* meta, GstBuffer* /*src*/, GQua
   return TRUE;
 }
 
+// Boxed holder so a FrameAnalyticsPtr can travel in a GstStructure field.
+struct AnalyticsBox {
+  retail::FrameAnalyticsPtr analytics;
+};
+AnalyticsBox* analytics_box_copy(AnalyticsBox* b) { return new AnalyticsBox(*b); }
+void analytics_box_free(AnalyticsBox* b) { delete b; }
+G_DEFINE_BOXED_TYPE(AnalyticsBox, analytics_box, analytics_box_copy, analytics_box_free)
+
+constexpr const char* kFinalEvents = "retail-final-events";
+
 }  // namespace
 
 GType retail_frame_meta_api_get_type(void) {
@@ -57,9 +67,9 @@ GType retail_frame_meta_api_get_type(void) {
 const GstMetaInfo* retail_frame_meta_get_info(void) {
   static const GstMetaInfo* info = nullptr;
   if (g_once_init_enter(&info)) {
-    const GstMetaInfo* mi = gst_meta_register(RETAIL_FRAME_META_API_TYPE, "RetailFrameMeta",
-                                              sizeof(RetailFrameMeta), meta_init, meta_free,
-                                              meta_transform);
+    const GstMetaInfo* mi =
+        gst_meta_register(RETAIL_FRAME_META_API_TYPE, "RetailFrameMeta", sizeof(RetailFrameMeta),
+                          meta_init, meta_free, meta_transform);
     g_once_init_leave(&info, mi);
   }
   return info;
@@ -85,8 +95,25 @@ void write(GstBuffer* buffer, FrameAnalyticsPtr analytics) {
   m->analytics = new FrameAnalyticsPtr(std::move(analytics));
 }
 
-void write_roi_metas(GstBuffer* buffer, const FrameAnalytics& analytics,
-                     const GstVideoInfo* info) {
+GstEvent* make_final_events(FrameAnalyticsPtr analytics) {
+  AnalyticsBox box{std::move(analytics)};
+  GstStructure* s =
+      gst_structure_new(kFinalEvents, "analytics", analytics_box_get_type(), &box, nullptr);
+  return gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM, s);
+}
+
+FrameAnalyticsPtr parse_final_events(GstEvent* event) {
+  if (GST_EVENT_TYPE(event) != GST_EVENT_CUSTOM_DOWNSTREAM ||
+      !gst_event_has_name(event, kFinalEvents))
+    return nullptr;
+  const GstStructure* s = gst_event_get_structure(event);
+  const GValue* v = gst_structure_get_value(s, "analytics");
+  if (v == nullptr || !G_VALUE_HOLDS(v, analytics_box_get_type())) return nullptr;
+  const auto* box = static_cast<const AnalyticsBox*>(g_value_get_boxed(v));
+  return box != nullptr ? box->analytics : nullptr;
+}
+
+void write_roi_metas(GstBuffer* buffer, const FrameAnalytics& analytics, const GstVideoInfo* info) {
   const int w = GST_VIDEO_INFO_WIDTH(info);
   const int h = GST_VIDEO_INFO_HEIGHT(info);
   for (const Object& o : analytics.objects) {

@@ -27,6 +27,14 @@ inline void write(GstBuffer* buffer, FrameAnalytics analytics) {
   write(buffer, std::make_shared<const FrameAnalytics>(std::move(analytics)));
 }
 
+// End-of-stream events. A stage whose last events have no frame left to ride on (e.g. the
+// track_ended of tracks still open at EOS) sends them, just before EOS, in a serialized custom
+// downstream event named "retail-final-events" carrying a FrameAnalytics (source + events).
+// Elements pass it on untouched; kafkasink publishes its events like a frame's.
+GstEvent* make_final_events(FrameAnalyticsPtr analytics);
+// The analytics carried by a "retail-final-events" event, or nullptr for any other event.
+FrameAnalyticsPtr parse_final_events(GstEvent* event);
+
 // Mirrors every object as a GstVideoRegionOfInterestMeta (roi_type "person"/"face", pixel box
 // for `info`, a "detection" params structure with confidence, object and track ids) for
 // GStreamer tools that read the standard meta. Nothing in gst-retail reads it back.

@@ -43,6 +43,7 @@ struct State {
   std::optional<retail::track::FrameTracker> tracker;  // built once the caps give the frame rate
   int width = 0;
   int height = 0;
+  retail::Source last_source;  // of the last frame, for the end-of-stream events
 };
 
 }  // namespace
@@ -257,6 +258,7 @@ static GstFlowReturn gst_retail_track_transform_ip(GstBaseTransform* bt, GstBuff
     }
     State& st = self->impl->state.value();
     retail::FrameAnalytics out = st.tracker->process(in, st.width, st.height, pts);
+    st.last_source = out.source;
     GST_LOG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": %zu objects, %zu tracks",
                    st.tracker->frames(), out.objects.size(), out.tracks.size());
     retail::meta::write(buf, std::move(out));
@@ -265,6 +267,29 @@ static GstFlowReturn gst_retail_track_transform_ip(GstBaseTransform* bt, GstBuff
     self->impl->tracks_ended = st.tracker->tracks_ended();
     return GST_FLOW_OK;
   });
+}
+
+// At EOS the tracks still open end: their track_ended events have no frame left to ride on, so
+// they go downstream in a "retail-final-events" event ahead of the EOS (kafkasink publishes them).
+static gboolean gst_retail_track_sink_event(GstBaseTransform* bt, GstEvent* event) {
+  auto* self = GST_RETAIL_TRACK(bt);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+    GstEvent* final_events = RETAIL_GLUE_GUARD(self, static_cast<GstEvent*>(nullptr), [&] {
+      std::lock_guard<std::mutex> lock(self->impl->state_mutex);
+      if (!self->impl->state || !self->impl->state->tracker) return static_cast<GstEvent*>(nullptr);
+      State& st = self->impl->state.value();
+      auto fa = std::make_shared<retail::FrameAnalytics>();
+      fa->source = st.last_source;
+      fa->events = st.tracker->finish();
+      std::lock_guard<std::mutex> stats_lock(self->impl->stats_mutex);
+      self->impl->tracks_ended = st.tracker->tracks_ended();
+      if (fa->events.empty()) return static_cast<GstEvent*>(nullptr);
+      GST_DEBUG_OBJECT(self, "EOS: %zu tracks ended", fa->events.size());
+      return retail::meta::make_final_events(std::move(fa));
+    });
+    if (final_events != nullptr) gst_pad_push_event(GST_BASE_TRANSFORM_SRC_PAD(bt), final_events);
+  }
+  return GST_BASE_TRANSFORM_CLASS(gst_retail_track_parent_class)->sink_event(bt, event);
 }
 
 static void gst_retail_track_finalize(GObject* object) {
@@ -357,6 +382,7 @@ static void gst_retail_track_class_init(GstRetailTrackClass* klass) {
   bt_class->stop = GST_DEBUG_FUNCPTR(gst_retail_track_stop);
   bt_class->set_caps = GST_DEBUG_FUNCPTR(gst_retail_track_set_caps);
   bt_class->transform_ip = GST_DEBUG_FUNCPTR(gst_retail_track_transform_ip);
+  bt_class->sink_event = GST_DEBUG_FUNCPTR(gst_retail_track_sink_event);
   bt_class->passthrough_on_same_caps = FALSE;
 }
 

@@ -115,3 +115,24 @@ TEST(RoiMetaOn122, ParamsLostWhenTheFrameIsConverted) {
   ASSERT_TRUE(s.roi);
   EXPECT_FALSE(s.roi_params) << "GStreamer now keeps ROI params: update the README note";
 }
+
+TEST(RetailFinalEvents, RoundTripAndForeignEventsIgnored) {
+  auto fa = std::make_shared<retail::FrameAnalytics>();
+  fa->source.camera_id = "cam-9";
+  fa->events.push_back({"track_ended", R"({"track_id":3})"});
+  GstEvent* e = retail::meta::make_final_events(fa);
+  ASSERT_TRUE(GST_EVENT_IS_SERIALIZED(e));
+  ASSERT_TRUE(GST_EVENT_IS_DOWNSTREAM(e));
+  const retail::FrameAnalyticsPtr back = retail::meta::parse_final_events(e);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->source.camera_id, "cam-9");
+  ASSERT_EQ(back->events.size(), 1U);
+  EXPECT_EQ(back->events[0].type, "track_ended");
+  GstEvent* copy = gst_event_copy(e);  // the boxed payload survives an event copy
+  EXPECT_EQ(retail::meta::parse_final_events(copy), back);
+  gst_event_unref(copy);
+  gst_event_unref(e);
+  GstEvent* eos = gst_event_new_eos();
+  EXPECT_EQ(retail::meta::parse_final_events(eos), nullptr);
+  gst_event_unref(eos);
+}
