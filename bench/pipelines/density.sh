@@ -11,7 +11,7 @@
 # baseline in the same run is the decode-only store (no analytics) at the same N.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$top/build}
+build=$(cd "${1:-$top/build}" && pwd)  # absolute: camera URIs are built from it
 max=${2:-8}
 secs=${3:-20}
 warm=8
