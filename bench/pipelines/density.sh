@@ -2,7 +2,7 @@
 # Stream density of retail-launch: how many 640x360 15 fps cameras one machine sustains with the
 # full analytics chain (detection every 3rd frame), each at >= 15 fps, and RSS per camera.
 #
-#   bench/pipelines/density.sh [build-dir] [max-cameras] [seconds-per-step]
+#   bench/pipelines/density.sh [build-dir] [max-cameras] [seconds-per-step] [first-n]
 #
 # Cameras are the Hamilton clip re-encoded once to 640x360 @ 15 fps H.264 and replayed by
 # retailcamsrc (loop=true, sync=true: paced exactly like a live 15 fps camera, decode included).
@@ -14,6 +14,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "${1:-$top/build}" && pwd)  # absolute: camera URIs are built from it
 max=${2:-8}
 secs=${3:-20}
+first=${4:-1}
 warm=8
 launch="$build/launcher/retail-launch"
 shared=${RETAIL_SHARED_DIR:-$(cd "$top/.." && pwd)/shared}
@@ -81,7 +82,7 @@ echo "# stream density: 640x360 @ 15 fps, full chain (detect interval=3, track, 
 echo "# $(nproc) cores; ${secs}s per step (${warm}s warm-up); baseline = decode-only store at the same N"
 printf "%-8s %-12s %-12s %-10s %-9s %-14s %-16s %s\n" cameras min_fps mean_fps dropped rss_mib rss_per_cam_mib decode_only_rss ok
 best=0
-for n in $(seq 1 "$max"); do
+for n in $(seq "$first" "$max"); do
   read -r min mean drop rss < <(run "$n" full)
   read -r _ _ _ base_rss < <(run "$n" decode)
   ok=$(echo "$min >= 14.5" | bc -l)
