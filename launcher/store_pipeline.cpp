@@ -67,6 +67,15 @@ GstPadProbeReturn end_of_chain(GstPad*, GstPadProbeInfo* info, gpointer data) {
   return GST_PAD_PROBE_OK;
 }
 
+// Events that stages emit at EOS (e.g. retailtrack's track_ended for tracks still open) travel in
+// a "retail-final-events" event instead of on a frame: count them too.
+GstPadProbeReturn end_of_chain_events(GstPad*, GstPadProbeInfo* info, gpointer data) {
+  auto* stats = static_cast<BranchStats*>(data);
+  if (FrameAnalyticsPtr fa = meta::parse_final_events(GST_PAD_PROBE_INFO_EVENT(info)))
+    stats->events += fa->events.size();
+  return GST_PAD_PROBE_OK;
+}
+
 std::string quote(const Value& v) {
   if (v.kind != Value::Kind::kString && v.kind != Value::Kind::kJson) return v.text;
   std::string out = "\"";
@@ -209,6 +218,8 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
   // End of the analytics chain: per-camera frames, events and end-to-end latency.
   GstPad* end = gst_element_get_static_pad(prev, "src");
   gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_BUFFER, end_of_chain, b.stats.get(), nullptr);
+  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, end_of_chain_events, b.stats.get(),
+                    nullptr);
   gst_object_unref(end);
 
   const bool has_output = c.output.kind != config::OutputKind::kNone;
