@@ -32,14 +32,7 @@ const Face& face() {
     bgr = bgr(cv::Rect(0, 0, bgr.cols & ~1, bgr.rows & ~1)).clone();
     cv::cvtColor(bgr, r.i420, cv::COLOR_BGR2YUV_I420);
     const int w = bgr.cols, h = bgr.rows;
-    r.view.format = retail::PixelFormat::kI420;
-    r.view.width = w;
-    r.view.height = h;
-    r.view.planes[0] = r.i420.data;
-    r.view.planes[1] = r.i420.data + static_cast<size_t>(w) * h;
-    r.view.planes[2] = r.view.planes[1] + static_cast<size_t>(w / 2) * (h / 2);
-    r.view.strides[0] = w;
-    r.view.strides[1] = r.view.strides[2] = w / 2;
+    r.view = retail::ImageView::from_i420(r.i420);
     retail::detect::Config dc;
     dc.person.backend = retail::detect::Backend::kNone;
     retail::detect::FrameDetector(dc).process(r.view, r.faces);

@@ -29,17 +29,7 @@ I420Frame first_frame_i420(const std::string& rel) {
   if (!cap.read(bgr)) return f;
   bgr = bgr(cv::Rect(0, 0, bgr.cols & ~1, bgr.rows & ~1)).clone();
   cv::cvtColor(bgr, f.data, cv::COLOR_BGR2YUV_I420);
-  const int w = bgr.cols;
-  const int h = bgr.rows;
-  f.view.format = retail::PixelFormat::kI420;
-  f.view.width = w;
-  f.view.height = h;
-  f.view.planes[0] = f.data.data;
-  f.view.planes[1] = f.data.data + static_cast<size_t>(w) * h;
-  f.view.planes[2] = f.view.planes[1] + static_cast<size_t>(w / 2) * (h / 2);
-  f.view.strides[0] = w;
-  f.view.strides[1] = w / 2;
-  f.view.strides[2] = w / 2;
+  f.view = retail::ImageView::from_i420(f.data);
   return f;
 }
 

@@ -1,7 +1,6 @@
 #include "common/image.h"
 
 #include <algorithm>
-
 #include <opencv2/imgproc.hpp>
 
 #include "common/error.h"
@@ -10,15 +9,24 @@ namespace retail {
 
 const char* to_string(PixelFormat f) {
   switch (f) {
-    case PixelFormat::kI420: return "I420";
-    case PixelFormat::kNV12: return "NV12";
-    case PixelFormat::kBGR: return "BGR";
-    case PixelFormat::kRGB: return "RGB";
-    case PixelFormat::kBGRx: return "BGRx";
-    case PixelFormat::kRGBx: return "RGBx";
-    case PixelFormat::kBGRA: return "BGRA";
-    case PixelFormat::kRGBA: return "RGBA";
-    case PixelFormat::kGray8: return "GRAY8";
+    case PixelFormat::kI420:
+      return "I420";
+    case PixelFormat::kNV12:
+      return "NV12";
+    case PixelFormat::kBGR:
+      return "BGR";
+    case PixelFormat::kRGB:
+      return "RGB";
+    case PixelFormat::kBGRx:
+      return "BGRx";
+    case PixelFormat::kRGBx:
+      return "RGBx";
+    case PixelFormat::kBGRA:
+      return "BGRA";
+    case PixelFormat::kRGBA:
+      return "RGBA";
+    case PixelFormat::kGray8:
+      return "GRAY8";
   }
   return "unknown";
 }
@@ -30,6 +38,20 @@ ImageView ImageView::from_mat(const cv::Mat& m, PixelFormat format) {
   v.height = m.rows;
   v.planes[0] = m.data;
   v.strides[0] = static_cast<int>(m.step[0]);
+  return v;
+}
+
+ImageView ImageView::from_i420(const cv::Mat& packed) {
+  ImageView v;
+  v.format = PixelFormat::kI420;
+  v.width = packed.cols;
+  v.height = packed.rows * 2 / 3;
+  v.planes[0] = packed.data;
+  v.planes[1] = packed.data + static_cast<size_t>(v.width) * v.height;
+  v.planes[2] = v.planes[1] + static_cast<size_t>(v.width / 2) * (v.height / 2);
+  v.strides[0] = v.width;
+  v.strides[1] = v.width / 2;
+  v.strides[2] = v.width / 2;
   return v;
 }
 
@@ -54,9 +76,12 @@ cv::Mat plane(const ImageView& img, int index, int w, int h, int type) {
 int packed_channels(PixelFormat f) {
   switch (f) {
     case PixelFormat::kBGR:
-    case PixelFormat::kRGB: return 3;
-    case PixelFormat::kGray8: return 1;
-    default: return 4;
+    case PixelFormat::kRGB:
+      return 3;
+    case PixelFormat::kGray8:
+      return 1;
+    default:
+      return 4;
   }
 }
 
@@ -110,8 +135,8 @@ cv::Mat yuv420_to_color(const ImageView& img, const cv::Rect& r, cv::Size out, C
 
 }  // namespace
 
-cv::Mat crop_resize_color(const ImageView& img, const cv::Rect& roi, cv::Size out,
-                          ColorOrder order, int interpolation) {
+cv::Mat crop_resize_color(const ImageView& img, const cv::Rect& roi, cv::Size out, ColorOrder order,
+                          int interpolation) {
   const cv::Rect r = checked_roi(img, roi);
   if (out.width <= 0 || out.height <= 0) throw Error(ErrorKind::kFrame, "empty output size");
   if (img.format == PixelFormat::kI420 || img.format == PixelFormat::kNV12)
@@ -148,8 +173,7 @@ cv::Mat crop_resize_gray(const ImageView& img, const cv::Rect& roi, cv::Size out
   }
   const int ch = packed_channels(img.format);
   cv::Mat small;
-  cv::resize(plane(img, 0, img.width, img.height, CV_8UC(ch))(r), small, out, 0, 0,
-             interpolation);
+  cv::resize(plane(img, 0, img.width, img.height, CV_8UC(ch))(r), small, out, 0, 0, interpolation);
   const bool bgr = is_bgr_order(img.format);
   if (ch == 3)
     cv::cvtColor(small, gray, bgr ? cv::COLOR_BGR2GRAY : cv::COLOR_RGB2GRAY);
@@ -164,12 +188,12 @@ Letterbox letterbox(const ImageView& img, const cv::Rect& roi, cv::Size canvas, 
   Letterbox lb;
   lb.scale = std::min(static_cast<float>(canvas.width) / static_cast<float>(r.width),
                       static_cast<float>(canvas.height) / static_cast<float>(r.height));
-  const cv::Size scaled(std::clamp(static_cast<int>(std::lround(r.width * lb.scale)), 1, canvas.width),
-                        std::clamp(static_cast<int>(std::lround(r.height * lb.scale)), 1,
-                                   canvas.height));
-  lb.offset = centered ? cv::Point((canvas.width - scaled.width) / 2,
-                                   (canvas.height - scaled.height) / 2)
-                       : cv::Point(0, 0);
+  const cv::Size scaled(
+      std::clamp(static_cast<int>(std::lround(r.width * lb.scale)), 1, canvas.width),
+      std::clamp(static_cast<int>(std::lround(r.height * lb.scale)), 1, canvas.height));
+  lb.offset =
+      centered ? cv::Point((canvas.width - scaled.width) / 2, (canvas.height - scaled.height) / 2)
+               : cv::Point(0, 0);
   lb.image = cv::Mat(canvas, CV_8UC3, pad);
   crop_resize_color(img, r, scaled, order, interpolation)
       .copyTo(lb.image(cv::Rect(lb.offset, scaled)));

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -24,6 +23,9 @@ struct ImageView {
 
   // Wraps a continuous or strided cv::Mat (CV_8UC3 BGR/RGB, CV_8UC4, CV_8UC1).
   static ImageView from_mat(const cv::Mat& m, PixelFormat format);
+  // Wraps a packed I420 image as cv::cvtColor(..., COLOR_BGR2YUV_I420) makes it: one CV_8UC1 Mat
+  // of (height * 3 / 2) rows and `width` columns, even width and height.
+  static ImageView from_i420(const cv::Mat& packed);
   // Pixel rectangle of a normalized box, clipped to the frame (may be empty).
   cv::Rect to_pixels(const Box& b) const;
 };

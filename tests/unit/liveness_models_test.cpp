@@ -102,15 +102,7 @@ TEST(LivenessModels, SameImageGivesSameResultFromI420) {
   Image im = load("liveness/print_attack_F1.jpg");
   cv::Mat i420;
   cv::cvtColor(im.bgr, i420, cv::COLOR_BGR2YUV_I420);
-  retail::ImageView v;
-  v.format = retail::PixelFormat::kI420;
-  v.width = im.bgr.cols;
-  v.height = im.bgr.rows;
-  v.planes[0] = i420.data;
-  v.planes[1] = i420.data + v.width * v.height;
-  v.planes[2] = v.planes[1] + (v.width / 2) * (v.height / 2);
-  v.strides[0] = v.width;
-  v.strides[1] = v.strides[2] = v.width / 2;
+  const retail::ImageView v = retail::ImageView::from_i420(i420);
   Analyzer a{Config{}};
   FrameAnalytics fa = im.faces;
   a.process(v, fa);
