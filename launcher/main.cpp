@@ -17,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "common/error.h"
 #include "config/store_config.h"
@@ -199,6 +200,8 @@ gboolean on_shutdown_timeout(gpointer data) {
   return G_SOURCE_REMOVE;
 }
 
+std::string counters_json(App* app);
+
 gboolean on_signal(gpointer data) {
   auto* app = static_cast<App*>(data);
   if (app->shutting_down) {
@@ -208,6 +211,16 @@ gboolean on_signal(gpointer data) {
   app->shutting_down = true;
   log_line(
       "signal received: sending EOS to every camera and flushing (a second signal exits at once)");
+  // The main loop may not come back if a streaming thread is stuck: a watchdog ends the process
+  // within shutdown_timeout_ms + 2 s whatever happens, with a summary from the lock-free counters.
+  std::thread([app] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(app->config.shutdown_timeout_ms + 2000));
+    std::printf("retail-launch summary: %s\n", counters_json(app).c_str());
+    std::fflush(stdout);
+    log_line("shutdown watchdog: the pipeline did not stop within shutdown_timeout_ms + 2 s; "
+             "exiting (undelivered events stay in the spool)");
+    _exit(app->exit_code);
+  }).detach();
   app->store->send_eos();
   g_timeout_add(app->config.shutdown_timeout_ms, on_shutdown_timeout, app);
   return G_SOURCE_CONTINUE;
@@ -283,6 +296,20 @@ std::string summary_json(App* app) {
   return o.str();
 }
 
+// Only the per-camera atomics: safe while a streaming thread holds element locks.
+std::string counters_json(App* app) {
+  std::ostringstream o;
+  o << "{\"store_id\":\"" << label(app->config.store_id) << "\",\"cameras\":{";
+  bool first = true;
+  for (auto& b : app->store->branches()) {
+    o << (first ? "" : ",") << '"' << label(b.camera_id) << "\":{\"frames\":" << b.stats->frames.load()
+      << ",\"events\":" << b.stats->events.load() << '}';
+    first = false;
+  }
+  o << "}}";
+  return o.str();
+}
+
 int usage() {
   std::fprintf(stderr,
                "usage: retail-launch [--check | --print-launch] <store.json>\n"
@@ -327,12 +354,6 @@ int main(int argc, char** argv) {
       std::printf("gst-launch-1.0 -e %s\n", StorePipeline::launch_line(app.config, cam).c_str());
     return 0;
   }
-  if (check_only) {
-    std::printf("%s: OK (%zu cameras, %zu stages)\n", file.c_str(), app.config.cameras.size(),
-                app.config.stages.size());
-    return 0;
-  }
-
   try {
     app.store = std::make_unique<StorePipeline>(app.config);
   } catch (const retail::Error& e) {
@@ -349,7 +370,9 @@ int main(int argc, char** argv) {
     if (err != nullptr) {
       GError* e = nullptr;
       gst_message_parse_error(err, &e, nullptr);
-      text = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(err))) + ": " + (e ? e->message : "?");
+      const std::string where = app.store->json_path_of(GST_OBJECT_NAME(GST_MESSAGE_SRC(err)));
+      text = (where.empty() ? std::string() : file + ": " + where + ": ") +
+             GST_OBJECT_NAME(GST_MESSAGE_SRC(err)) + ": " + (e ? e->message : "?");
       g_clear_error(&e);
       gst_message_unref(err);
     }
@@ -357,6 +380,16 @@ int main(int argc, char** argv) {
     gst_object_unref(bus);
     app.store.reset();
     return 2;
+  }
+  if (check_only) {
+    // --check = start without running: the same build and start (PAUSED: models loaded, files
+    // and spools opened, zones and kafka-config validated by the elements), never PLAYING.
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(bus);
+    app.store.reset();
+    std::printf("%s: OK (%zu cameras, %zu stages)\n", file.c_str(), app.config.cameras.size(),
+                app.config.stages.size());
+    return 0;
   }
 
   app.loop = g_main_loop_new(nullptr, FALSE);

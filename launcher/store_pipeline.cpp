@@ -121,6 +121,23 @@ void validate_elements(const config::StoreConfig& c) {
           config::config_message(c.file, loc->json_path, "every camera would write the same file",
                                  "put {camera} in the location, e.g. "
                                  "\"events-{camera}.jsonl\""));
+    // Two cameras on one spool (or one JSON-lines file) would fight over its lock at start.
+    for (const char* key : {"spool-dir", "location"}) {
+      const Setting* st = c.kafka->find(key);
+      if (st == nullptr || c.cameras.size() < 2) continue;
+      std::set<std::string> seen;
+      for (const auto& cam : c.cameras)
+        if (!seen.insert(replace_camera(st->value.text, cam.id)).second)
+          throw Error(ErrorKind::kConfig,
+                      config::config_message(
+                          c.file, st->json_path,
+                          std::string("two cameras would share the ") + key + " '" +
+                              replace_camera(st->value.text, cam.id) + "'",
+                          std::string("put {camera} in it, e.g. \"") +
+                              (std::string(key) == "location" ? "events-{camera}.jsonl"
+                                                              : "/var/spool/gst-retail/{camera}") +
+                              "\""));
+    }
     if (file_mode && loc == nullptr)
       throw Error(ErrorKind::kConfig,
                   config::config_message(c.file, "$.kafka", "neither brokers nor location is set",
@@ -187,6 +204,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
   b.camera_id = cam.id;
   const std::string p = cam.id + "-";
   b.camsrc = make("retailcamsrc", p + "camsrc");
+  paths_[GST_ELEMENT_NAME(b.camsrc)] = cam.json_path + ".uri";
   g_object_set(b.camsrc, "uri", cam.uri.c_str(), "store-id", c.store_id.c_str(), "camera-id",
                cam.id.c_str(), "max-fps", cam.fps_limit, nullptr);
   config::apply_settings(G_OBJECT(b.camsrc), cam.source, c.file);
@@ -202,6 +220,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
   };
   for (const auto& st : config::stages_for(c, cam)) {
     GstElement* e = make(st.element.c_str(), p + st.element);
+    paths_[GST_ELEMENT_NAME(e)] = st.json_path;
     config::apply_settings(G_OBJECT(e), for_camera(st, cam.id), c.file);
     if (st.element == "retaildetect" && cam.roi && st.find("roi") == nullptr) {
       const std::string roi = std::to_string(cam.roi->x) + "," + std::to_string(cam.roi->y) + "," +
@@ -235,6 +254,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
       link(q);
     }
     b.kafkasink = make("kafkasink", p + "kafkasink");
+    paths_[GST_ELEMENT_NAME(b.kafkasink)] = c.kafka->json_path;
     // Ids also name the default spool folder (one per camera).
     // async=false: a camera that never sends a frame must not hold the whole pipeline out of
     // PLAYING (an async sink waits for its first buffer to preroll).
@@ -263,6 +283,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
       link(make("h264parse", p + "h264parse"));
       link(make("mp4mux", p + "mp4mux"));
       GstElement* fs = make("filesink", p + "file");
+      paths_[GST_ELEMENT_NAME(fs)] = "$.output.path";
       g_object_set(fs, "location", replace_camera(c.output.path, cam.id).c_str(), "sync", FALSE,
                    "async", FALSE, nullptr);
       link(fs);

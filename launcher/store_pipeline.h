@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,11 @@ class StorePipeline {
   std::vector<Branch>& branches() { return branches_; }
   // Sends EOS into every camera (the branches drain, kafkasink flushes on EOS).
   void send_eos();
+  // The JSON path of the config block an element was built from ("" if unknown), for errors.
+  std::string json_path_of(const std::string& element_name) const {
+    auto it = paths_.find(element_name);
+    return it == paths_.end() ? "" : it->second;
+  }
 
   // The equivalent gst-launch-1.0 description of one camera's branch (for --print-launch).
   static std::string launch_line(const config::StoreConfig& config, const config::Camera& camera);
@@ -61,6 +67,7 @@ class StorePipeline {
 
   GstElement* pipeline_ = nullptr;
   std::vector<Branch> branches_;
+  std::map<std::string, std::string> paths_;  // element name -> JSON path
   std::string campaigns_tmp_;  // inline campaigns written here for adoverlay
 };
 

@@ -1,7 +1,13 @@
 #include "config/camera_source.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/error.h"
 
@@ -38,6 +44,50 @@ bool is_live_uri(const std::string& uri) {
 std::string to_uri(const std::string& uri_or_path) {
   if (uri_or_path.find("://") != std::string::npos) return uri_or_path;
   return "file://" + uri_or_path;
+}
+
+std::string file_uri_path(const std::string& uri) {
+  const std::string scheme = "file://";
+  if (uri.compare(0, scheme.size(), scheme) != 0) return "";
+  std::string path = uri.substr(scheme.size());
+  // file://host/path is not used by cameras; file:///abs keeps its leading slash. Undo %XX.
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
+      out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+std::string file_source_problem(const std::string& uri) {
+  const std::string path = file_uri_path(uri);
+  if (path.empty()) return "";
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == EACCES)
+      return "camera file '" + path + "' cannot be read (" + std::strerror(err) +
+             "): give the service user read access to it and to its folders (chmod/chown)";
+    return "camera file '" + path + "' does not exist (" + std::strerror(err) +
+           "): check the uri (an absolute path or file:///abs/path)";
+  }
+  if (S_ISDIR(st.st_mode))
+    return "camera file '" + path + "' is a folder: give the path of a video file";
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    return "camera file '" + path + "' cannot be read (" + std::strerror(err) +
+           "): give the service user read access to it (chmod/chown)";
+  }
+  close(fd);
+  if (S_ISREG(st.st_mode) && st.st_size == 0)
+    return "camera file '" + path + "' is empty: give the path of a video file";
+  return "";
 }
 
 Backoff::Backoff(uint32_t initial_ms, uint32_t max_ms, double jitter, uint32_t seed)

@@ -33,6 +33,12 @@ bool is_live_uri(const std::string& uri);
 // "file:///abs/path" for a plain path, the URI unchanged when it already has a scheme.
 std::string to_uri(const std::string& uri_or_path);
 
+// A local file source that can never work (missing, a folder, unreadable): the problem and the
+// fix naming the path, or "" when the file can be opened. Other URIs (network) always give "".
+std::string file_source_problem(const std::string& uri);
+// The local path of a file:// URI ("" for other schemes).
+std::string file_uri_path(const std::string& uri);
+
 // Capped exponential backoff with multiplicative jitter: delay n = min(max, initial * 2^n)
 // scaled by a random factor in [1 - jitter, 1 + jitter] (never above max * (1 + jitter)).
 class Backoff {

@@ -80,7 +80,9 @@ struct Settings {
   retail::config::CameraSourceConfig config;
 };
 
-enum class Phase { kIdle, kConnecting, kStreaming, kWaiting, kEnded };
+// kFailed: a source that can never work (missing or unplayable file); the element posted an
+// error and stops trying (retail-launch rebuilds the camera with its own backoff).
+enum class Phase { kIdle, kConnecting, kStreaming, kWaiting, kEnded, kFailed };
 
 using Clock = std::chrono::steady_clock;
 
@@ -129,6 +131,8 @@ struct RetailCamSrcImpl {
   GstElement* decoder = nullptr;
   bool restart = false;
   bool restart_now = false;  // file loop: no backoff, not a failure
+  bool restart_fatal = false;  // the source can never work: post an error, stop retrying
+  bool warned_down = false;    // a warning was posted for the current outage
   std::string restart_reason;
   Clock::time_point last_activity;
   Clock::time_point next_attempt;
@@ -180,11 +184,13 @@ void post_status(RetailCamSrcImpl* impl, const char* event, const std::string& r
 }
 
 // Asks the supervisor to drop connection `gen` (ignored if it is no longer current).
-void request_restart(RetailCamSrcImpl* impl, uint64_t gen, const std::string& reason, bool now) {
+void request_restart(RetailCamSrcImpl* impl, uint64_t gen, const std::string& reason, bool now,
+                     bool fatal = false) {
   std::lock_guard<std::mutex> lock(impl->mutex);
   if (gen != impl->gen || impl->restart || !impl->running || impl->eos_forced) return;
   impl->restart = true;
   impl->restart_now = now;
+  impl->restart_fatal = fatal;
   impl->restart_reason = reason;
   impl->cv.notify_all();
 }
@@ -228,6 +234,7 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
       impl->last_activity = Clock::now();
       if (impl->phase != Phase::kStreaming) {
         impl->phase = Phase::kStreaming;
+        impl->warned_down = false;
         if (impl->backoff) impl->backoff->reset();
         first = true;
       }
@@ -408,6 +415,11 @@ void connect(RetailCamSrcImpl* impl) {
     impl->timeline.new_connection();
     gst_segment_init(&impl->in_segment, GST_FORMAT_TIME);
   }
+  const std::string problem = retail::config::file_source_problem(uri);
+  if (!problem.empty()) {
+    request_restart(impl, gen, problem, false, true);
+    return;
+  }
   GstElement* dec = gst_element_factory_make("uridecodebin3", nullptr);
   if (dec == nullptr) dec = gst_element_factory_make("uridecodebin", nullptr);
   if (dec == nullptr) {
@@ -440,7 +452,8 @@ void supervise(RetailCamSrcImpl* impl) {
       impl->cv.wait_for(lock, std::chrono::milliseconds(200));
       continue;
     }
-    if (connect_now && impl->phase != Phase::kEnded && !impl->eos_forced) {
+    if (connect_now && impl->phase != Phase::kEnded && impl->phase != Phase::kFailed &&
+        !impl->eos_forced) {
       connect_now = false;
       lock.unlock();
       connect(impl);
@@ -449,6 +462,8 @@ void supervise(RetailCamSrcImpl* impl) {
     }
     if (impl->restart) {
       impl->restart = false;
+      const bool fatal = impl->restart_fatal;
+      impl->restart_fatal = false;
       const bool now = impl->restart_now;
       const std::string reason = impl->restart_reason;
       GstElement* dec = impl->decoder;
@@ -456,8 +471,26 @@ void supervise(RetailCamSrcImpl* impl) {
       ++impl->gen;  // everything still in flight from the old decoder is dropped
       const bool was_streaming = impl->phase == Phase::kStreaming;
       impl->phase = Phase::kWaiting;
+      if (fatal) impl->phase = Phase::kFailed;
+      const std::string uri = impl->active.uri;
+      const bool file = !retail::config::file_uri_path(uri).empty();
+      const bool warn = !fatal && !now && !impl->warned_down;
+      if (warn) impl->warned_down = true;
       lock.unlock();
       teardown(impl, dec);
+      if (fatal) {
+        impl->connected = false;
+        GST_ELEMENT_ERROR(impl->self, RESOURCE, OPEN_READ, ("%s", reason.c_str()),
+                          ("uri %s: the source can never work as configured; not retrying",
+                           uri.c_str()));
+        lock.lock();
+        continue;
+      }
+      if (warn && !file)
+        GST_ELEMENT_WARNING(impl->self, RESOURCE, READ,
+                            ("camera %s is down: %s (retrying with backoff, up to backoff-max-ms)",
+                             uri.c_str(), reason.c_str()),
+                            (nullptr));
       if (now) {
         GST_DEBUG_OBJECT(impl->self, "%s: restarting", reason.c_str());
         lock.lock();
@@ -509,6 +542,12 @@ void stop_supervisor(RetailCamSrcImpl* impl) {
     ++impl->gen;
     impl->cv.notify_all();
   }
+  // A decoder thread may be blocked inside the fixed chain: clocksync holds every buffer while
+  // PAUSED, a non-leaky queue while downstream is stuck. It holds its pad's stream lock there, so
+  // stopping the decoder (below, or in a teardown the supervisor is running) would wait for it
+  // forever. Stopping the chain first (downstream first) flushes it and releases that thread.
+  for (GstElement* e : {impl->queue, impl->rate, impl->pace})
+    if (e != nullptr) gst_element_set_state(e, GST_STATE_READY);
   if (impl->supervisor.joinable()) impl->supervisor.join();
   {
     std::lock_guard<std::mutex> lock(impl->mutex);
@@ -864,15 +903,34 @@ static void gst_retail_cam_src_handle_message(GstBin* bin, GstMessage* message) 
         g_free(dbg);
         uint64_t gen = 0;
         bool current = false;
+        bool streamed = false;
+        std::string uri;
         {
           // Only the current decoder's errors count; a decoder being torn down may still post.
           std::lock_guard<std::mutex> lock(impl->mutex);
           gen = impl->gen;
+          uri = impl->active.uri;
+          streamed = impl->phase == Phase::kStreaming || impl->frames_in.load() > 0;
           current = impl->decoder != nullptr &&
                     (src == GST_OBJECT(impl->decoder) ||
                      gst_object_has_as_ancestor(src, GST_OBJECT(impl->decoder)));
         }
-        if (current) request_restart(impl, gen, text, false);
+        if (current) {
+          // A local file that fails before its first frame (not a media file, truncated, no
+          // video, unknown codec) fails the same way every time: an error, not a retry loop.
+          const bool file = !retail::config::file_uri_path(uri).empty();
+          if (file && !streamed) {
+            const std::string path = retail::config::file_uri_path(uri);
+            request_restart(impl, gen,
+                            "camera file '" + path + "' cannot be played (" + text +
+                                "): give a complete video file (e.g. check it with "
+                                "gst-discoverer-1.0 " +
+                                path + ")",
+                            false, true);
+          } else {
+            request_restart(impl, gen, text, false);
+          }
+        }
         gst_message_unref(message);
         return;
       }

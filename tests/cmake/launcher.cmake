@@ -15,6 +15,12 @@ if(GSTRTSPSERVER_FOUND AND TARGET retail-launch)
   retail_add_test(integration_launcher LABEL integration
     SOURCES integration/launcher_test.cpp LIBS retail_rtsp_support TIMEOUT 240)
   add_dependencies(integration_launcher retail-launch retail_test_rtsp_server)
+
+  # Faults: sources that can never work, --check against bad configs (ctest -L faults). One label:
+  # retail_add_test passes LABEL to gtest_discover_tests, which cannot carry a list.
+  retail_add_test(integration_launcher_faults LABEL faults
+    SOURCES integration/launcher_faults_test.cpp LIBS retail_rtsp_support TIMEOUT 300)
+  add_dependencies(integration_launcher_faults retail-launch)
 endif()
 
 # The camera pipelines of pipelines/ (file, RTSP on loopback, four cameras).
