@@ -696,9 +696,13 @@ gboolean ghost_event(GstPad* pad, GstObject* parent, GstEvent* event) {
   bool seekable = false;
   bool warn = false;
   bool live = false;
+  bool paused = false;
   {
     std::lock_guard<std::mutex> lock(impl->mutex);
-    seekable = impl->seekable && !impl->eos_forced;
+    // A live source does not preroll: a flushing seek in PAUSED would wait forever for the
+    // sinks to preroll, so seeks are taken only while PLAYING.
+    paused = impl->seekable && !impl->playing;
+    seekable = impl->seekable && !impl->eos_forced && impl->playing;
     if (seekable) {
       impl->seek_seqnum = gst_event_get_seqnum(event);
     } else if (!impl->seek_refusal_posted) {
@@ -708,6 +712,13 @@ gboolean ghost_event(GstPad* pad, GstObject* parent, GstEvent* event) {
     live = impl->live;
   }
   if (seekable) return gst_pad_event_default(pad, parent, event);
+  if (paused) {
+    gst_event_unref(event);
+    GST_ELEMENT_WARNING(self, RESOURCE, SEEK, ("seek refused while paused"),
+                        ("retailcamsrc is a live source (no preroll): seek the file while "
+                         "PLAYING"));
+    return FALSE;
+  }
   gst_event_unref(event);
   if (warn) {
     GST_ELEMENT_WARNING(self, RESOURCE, SEEK, ("seek refused"),
@@ -951,7 +962,8 @@ static gboolean gst_retail_cam_src_send_event(GstElement* element, GstEvent* eve
     GstPad* entry = nullptr;
     {
       std::lock_guard<std::mutex> lock(impl->mutex);
-      if (impl->eos_forced) {
+      if (impl->eos_forced || impl->phase == Phase::kEnded) {
+        // Already ended (this EOS, or the file's own end): no second EOS downstream.
         gst_event_unref(event);
         return TRUE;
       }
