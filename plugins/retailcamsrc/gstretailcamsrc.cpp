@@ -696,13 +696,9 @@ gboolean ghost_event(GstPad* pad, GstObject* parent, GstEvent* event) {
   bool seekable = false;
   bool warn = false;
   bool live = false;
-  bool paused = false;
   {
     std::lock_guard<std::mutex> lock(impl->mutex);
-    // A live source does not preroll: a flushing seek in PAUSED would wait forever for the
-    // sinks to preroll, so seeks are taken only while PLAYING.
-    paused = impl->seekable && !impl->playing;
-    seekable = impl->seekable && !impl->eos_forced && impl->playing;
+    seekable = impl->seekable && !impl->eos_forced;
     if (seekable) {
       impl->seek_seqnum = gst_event_get_seqnum(event);
     } else if (!impl->seek_refusal_posted) {
@@ -712,13 +708,7 @@ gboolean ghost_event(GstPad* pad, GstObject* parent, GstEvent* event) {
     live = impl->live;
   }
   if (seekable) return gst_pad_event_default(pad, parent, event);
-  if (paused) {
-    gst_event_unref(event);
-    GST_ELEMENT_WARNING(self, RESOURCE, SEEK, ("seek refused while paused"),
-                        ("retailcamsrc is a live source (no preroll): seek the file while "
-                         "PLAYING"));
-    return FALSE;
-  }
+
   gst_event_unref(event);
   if (warn) {
     GST_ELEMENT_WARNING(self, RESOURCE, SEEK, ("seek refused"),
