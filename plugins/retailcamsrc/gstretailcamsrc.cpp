@@ -143,6 +143,14 @@ struct RetailCamSrcImpl {
   bool stream_started = false;
   bool eos_forced = false;
   bool was_up = false;
+  // Seeking (files without loop): the decoder's segments and timestamps pass through, each
+  // segment's base shifted so its first frame plays at the running time it arrives; seeks go to
+  // the decoder and their flushes (seek_seqnum) pass. Live sources and loops refuse seeks.
+  bool seekable = false;
+  bool segment_pending = false;
+  guint32 segment_seqnum = GST_SEQNUM_INVALID;
+  guint32 seek_seqnum = GST_SEQNUM_INVALID;
+  bool seek_refusal_posted = false;
   int width = 0;
   int height = 0;
 };
@@ -204,6 +212,26 @@ int64_t now_running_time(GstElement* element) {
   return now > base ? static_cast<int64_t>(now - base) : 0;
 }
 
+int64_t segment_start_rt(const GstSegment* seg) {
+  const GstClockTime pos = seg->rate >= 0 ? seg->start : seg->stop;
+  if (!GST_CLOCK_TIME_IS_VALID(pos)) return static_cast<int64_t>(seg->base);
+  const GstClockTime rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, pos);
+  return GST_CLOCK_TIME_IS_VALID(rt) ? static_cast<int64_t>(rt) : -1;
+}
+
+// Called with impl->mutex held: the decoder's last segment, its base moved so that a frame at
+// running time `in_rt` of that segment plays at `now_rt` (never earlier than the segment says).
+GstEvent* take_pending_segment(RetailCamSrcImpl* impl, int64_t in_rt, int64_t now_rt) {
+  impl->segment_pending = false;
+  impl->segment_sent = true;
+  if (in_rt < 0 || now_rt <= in_rt) return nullptr;  // on time: the segment sent stays
+  GstSegment& seg = impl->in_segment;
+  seg.base += static_cast<guint64>(now_rt - in_rt);
+  GstEvent* ev = gst_event_new_segment(&seg);
+  if (impl->segment_seqnum != GST_SEQNUM_INVALID) gst_event_set_seqnum(ev, impl->segment_seqnum);
+  return ev;
+}
+
 GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   auto* conn = static_cast<Conn*>(data);
   RetailCamSrcImpl* impl = conn->impl;
@@ -227,10 +255,19 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
       }
     }
     const int64_t now_rt = now_running_time(impl->self);
+    GstEvent* segment = nullptr;
     {
       std::lock_guard<std::mutex> lock(impl->mutex);
       if (conn->gen != impl->gen) return GST_PAD_PROBE_DROP;
-      out = impl->timeline.map(in_rt, now_rt, impl->live);
+      if (impl->seekable) {
+        // Timestamps stay the decoder's (position and duration agree); the pending segment goes
+        // out first, based so this frame plays now.
+        if (impl->segment_pending) segment = take_pending_segment(impl, in_rt, now_rt);
+        const GstClockTime pts = GST_BUFFER_PTS(GST_PAD_PROBE_INFO_BUFFER(info));
+        out = GST_CLOCK_TIME_IS_VALID(pts) ? static_cast<int64_t>(pts) : -1;
+      } else {
+        out = impl->timeline.map(in_rt, now_rt, impl->live);
+      }
       impl->last_activity = Clock::now();
       if (impl->phase != Phase::kStreaming) {
         impl->phase = Phase::kStreaming;
@@ -243,9 +280,10 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
       store_id = impl->active.store_id;
       camera_id = impl->active.camera_id;
     }
+    if (segment != nullptr) gst_pad_send_event(impl->entry, segment);
     GstBuffer* buf = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     GST_PAD_PROBE_INFO_DATA(info) = buf;
-    GST_BUFFER_PTS(buf) = static_cast<GstClockTime>(out);
+    GST_BUFFER_PTS(buf) = out >= 0 ? static_cast<GstClockTime>(out) : GST_CLOCK_TIME_NONE;
     GST_BUFFER_DTS(buf) = GST_CLOCK_TIME_NONE;
     retail::FrameAnalytics fa = retail::meta::copy_or_new(buf);
     fa.source.store_id = store_id;
@@ -265,6 +303,19 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
   }
   if ((info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) == 0) return GST_PAD_PROBE_OK;
   GstEvent* ev = GST_PAD_PROBE_INFO_EVENT(info);
+  if (GST_EVENT_TYPE(ev) == GST_EVENT_EOS) {
+    // A segment still pending (a seek past the last frame) goes out before the EOS.
+    GstEvent* segment = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(impl->mutex);
+      if (conn->gen == impl->gen && !impl->eos_forced && impl->seekable &&
+          impl->segment_pending)
+        segment = take_pending_segment(impl, -1, -1);
+    }
+    if (segment != nullptr) gst_pad_send_event(impl->entry, segment);
+  }
+  const int64_t seg_now_rt =
+      GST_EVENT_TYPE(ev) == GST_EVENT_SEGMENT ? now_running_time(impl->self) : -1;
   std::lock_guard<std::mutex> lock(impl->mutex);
   if (conn->gen != impl->gen || impl->eos_forced) return GST_PAD_PROBE_DROP;
   switch (GST_EVENT_TYPE(ev)) {
@@ -275,6 +326,19 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
     case GST_EVENT_SEGMENT: {
       // Remember the connection's segment; downstream keeps one segment for all connections.
       gst_event_copy_segment(ev, &impl->in_segment);
+      if (impl->seekable) {
+        // The decoder's segment passes, based so its start plays now; the first frame moves
+        // the base again if it comes later (take_pending_segment).
+        impl->segment_seqnum = gst_event_get_seqnum(ev);
+        GstEvent* out =
+            take_pending_segment(impl, segment_start_rt(&impl->in_segment), seg_now_rt);
+        impl->segment_pending = true;
+        if (out != nullptr) {
+          GST_PAD_PROBE_INFO_DATA(info) = out;
+          gst_event_unref(ev);
+        }
+        return GST_PAD_PROBE_OK;
+      }
       if (impl->segment_sent) return GST_PAD_PROBE_DROP;
       impl->segment_sent = true;
       GstSegment seg;
@@ -310,6 +374,12 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
     }
     case GST_EVENT_FLUSH_START:
     case GST_EVENT_FLUSH_STOP:
+      // The flushes of a seek this element forwarded reach downstream; others (a decoder being
+      // replaced) never do.
+      if (impl->seekable && impl->seek_seqnum != GST_SEQNUM_INVALID &&
+          gst_event_get_seqnum(ev) == impl->seek_seqnum)
+        return GST_PAD_PROBE_OK;
+      return GST_PAD_PROBE_DROP;
     case GST_EVENT_GAP:
       return GST_PAD_PROBE_DROP;
     default:
@@ -632,7 +702,62 @@ gboolean ghost_query(GstPad* pad, GstObject* parent, GstQuery* query) {
     gst_query_set_latency(query, TRUE, min, GST_CLOCK_TIME_NONE);
     return TRUE;
   }
+  bool seekable = false;
+  bool loop = false;
+  {
+    std::lock_guard<std::mutex> lock(self->impl->mutex);
+    seekable = self->impl->seekable;
+    loop = self->impl->active.config.loop;
+  }
+  if (GST_QUERY_TYPE(query) == GST_QUERY_SEEKING && !seekable) {
+    // A live camera or a clip replayed forever: honestly not seekable.
+    GstFormat format = GST_FORMAT_UNDEFINED;
+    gst_query_parse_seeking(query, &format, nullptr, nullptr, nullptr);
+    gst_query_set_seeking(query, format, FALSE, 0, -1);
+    return TRUE;
+  }
+  if (GST_QUERY_TYPE(query) == GST_QUERY_DURATION && loop) {
+    // loop=true never ends: no duration (the position keeps growing past the file's length).
+    GstFormat format = GST_FORMAT_UNDEFINED;
+    gst_query_parse_duration(query, &format, nullptr);
+    gst_query_set_duration(query, format, -1);
+    return TRUE;
+  }
   return gst_pad_query_default(pad, parent, query);
+}
+
+// Seeks from downstream: forwarded to the decoder on a file (its flushes then pass, see
+// on_decoded); refused at once, with a warning posted once, on a live source or loop=true.
+gboolean ghost_event(GstPad* pad, GstObject* parent, GstEvent* event) {
+  auto* self = GST_RETAIL_CAM_SRC(parent);
+  RetailCamSrcImpl* impl = self->impl;
+  if (GST_EVENT_TYPE(event) != GST_EVENT_SEEK) return gst_pad_event_default(pad, parent, event);
+  bool seekable = false;
+  bool warn = false;
+  bool live = false;
+  {
+    std::lock_guard<std::mutex> lock(impl->mutex);
+    seekable = impl->seekable && !impl->eos_forced;
+    if (seekable) {
+      impl->seek_seqnum = gst_event_get_seqnum(event);
+    } else if (!impl->seek_refusal_posted) {
+      impl->seek_refusal_posted = true;
+      warn = true;
+    }
+    live = impl->live;
+  }
+  if (seekable) return gst_pad_event_default(pad, parent, event);
+
+  gst_event_unref(event);
+  if (warn) {
+    GST_ELEMENT_WARNING(self, RESOURCE, SEEK, ("seek refused"),
+                        ("%s", live ? "a live camera cannot seek; seek a file (file://...) instead"
+                                    : "loop=true replays the file forever and cannot seek; set "
+                                      "loop=false to seek the file"));
+  } else {
+    GST_DEBUG_OBJECT(self, "seek refused (not seekable)");
+  }
+  return FALSE;
 }
 
 }  // namespace
@@ -780,6 +905,7 @@ static bool gst_retail_cam_src_start(GstRetailCamSrc* self) {
     std::lock_guard<std::mutex> lock(impl->mutex);
     impl->active = s;
     impl->live = live;
+    impl->seekable = !live && !s.config.loop;
     return true;
   });
 }
@@ -808,6 +934,10 @@ static GstStateChangeReturn gst_retail_cam_src_change_state(GstElement* element,
       impl->restart = false;
       impl->eos_forced = false;
       impl->segment_sent = false;
+      impl->segment_pending = false;
+      impl->segment_seqnum = GST_SEQNUM_INVALID;
+      impl->seek_seqnum = GST_SEQNUM_INVALID;
+      impl->seek_refusal_posted = false;
       impl->stream_started = false;
       impl->timeline = retail::config::Timeline();
       const auto& c = impl->active.config;
@@ -861,7 +991,8 @@ static gboolean gst_retail_cam_src_send_event(GstElement* element, GstEvent* eve
     GstPad* entry = nullptr;
     {
       std::lock_guard<std::mutex> lock(impl->mutex);
-      if (impl->eos_forced) {
+      if (impl->eos_forced || impl->phase == Phase::kEnded) {
+        // Already ended (this EOS, or the file's own end): no second EOS downstream.
         gst_event_unref(event);
         return TRUE;
       }
@@ -878,6 +1009,10 @@ static gboolean gst_retail_cam_src_send_event(GstElement* element, GstEvent* eve
       gst_event_unref(event);
     }
     return ok;
+  }
+  if (GST_EVENT_TYPE(event) == GST_EVENT_SEEK) {
+    // A seek sent to the element itself takes the same path as one from downstream.
+    return gst_pad_send_event(impl->ghost, event);
   }
   return GST_ELEMENT_CLASS(gst_retail_cam_src_parent_class)->send_event(element, event);
 }
@@ -1079,6 +1214,7 @@ static void gst_retail_cam_src_init(GstRetailCamSrc* self) {
   self->impl->ghost = gst_ghost_pad_new_no_target_from_template("src", tmpl);
   gst_object_unref(tmpl);
   gst_pad_set_query_function(self->impl->ghost, ghost_query);
+  gst_pad_set_event_function(self->impl->ghost, ghost_event);
   gst_element_add_pad(GST_ELEMENT(self), self->impl->ghost);
   GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
 }

@@ -374,3 +374,152 @@ TEST(RetailCamSrc, TwoStateCycles) {
   gst_object_unref(cam);
   gst_object_unref(p);
 }
+
+// --- Seeking and queries (issue 22: GstValidate's seek_forward never ended on a file) ---
+
+namespace {
+
+struct SeekRun {
+  bool eos = false;
+  std::string error;
+  std::string warning;
+  gint64 max_position_over_duration = 0;  // largest position - duration seen (ns)
+};
+
+// Runs `p` until EOS/error or `max_s`; calls `step(elapsed_polls)` each 20 ms and checks that the
+// pipeline position never exceeds its duration.
+template <typename Step>
+void run_polling(GstElement* p, SeekRun* run, int max_s, Step step) {
+  GstBus* bus = gst_element_get_bus(p);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(max_s);
+  int polls = 0;
+  while (std::chrono::steady_clock::now() < deadline && !run->eos && run->error.empty()) {
+    GstMessage* m = gst_bus_timed_pop(bus, 20 * GST_MSECOND);
+    if (m != nullptr) {
+      GError* e = nullptr;
+      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS) run->eos = true;
+      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
+        gst_message_parse_error(m, &e, nullptr);
+        run->error = e->message;
+      }
+      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING) {
+        gchar* dbg = nullptr;
+        gst_message_parse_warning(m, &e, &dbg);
+        run->warning = std::string(e->message) + ": " + (dbg != nullptr ? dbg : "");
+        g_free(dbg);
+      }
+      g_clear_error(&e);
+      gst_message_unref(m);
+    }
+    gint64 pos = -1;
+    gint64 dur = -1;
+    if (gst_element_query_position(p, GST_FORMAT_TIME, &pos) &&
+        gst_element_query_duration(p, GST_FORMAT_TIME, &dur) && pos >= 0 && dur > 0)
+      run->max_position_over_duration = std::max(run->max_position_over_duration, pos - dur);
+    step(polls++);
+  }
+  gst_object_unref(bus);
+}
+
+}  // namespace
+
+TEST(RetailCamSrc, SeekOnAFileIsForwardedToTheDecoderAndTheStreamEnds) {
+  RETAIL_REQUIRE_SHARED();
+  CamRun frames;
+  GstElement* p = gst_parse_launch(
+      ("retailcamsrc name=cam sync=false drop-old=false uri=" + clip() +
+       " ! fakesink name=sink sync=true")
+          .c_str(),
+      nullptr);
+  ASSERT_NE(p, nullptr);
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(p), "sink");
+  GstPad* sp = gst_element_get_static_pad(sink, "sink");
+  gst_pad_add_probe(sp, GST_PAD_PROBE_TYPE_BUFFER, collect, &frames, nullptr);
+  ASSERT_NE(gst_element_set_state(p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  SeekRun run;
+  bool seeked = false;
+  bool seekable = false;
+  size_t frames_before_seek = 0;
+  const gint64 target = 8 * GST_SECOND;  // the clip lasts 11 s
+  run_polling(p, &run, 40, [&](int) {
+    if (seeked || frames.frames.size() < 10) return;
+    GstQuery* q = gst_query_new_seeking(GST_FORMAT_TIME);
+    gboolean s = FALSE;
+    if (gst_element_query(p, q)) gst_query_parse_seeking(q, nullptr, &s, nullptr, nullptr);
+    gst_query_unref(q);
+    seekable = s != FALSE;
+    frames_before_seek = frames.frames.size();
+    seeked = gst_element_seek_simple(
+                 p, GST_FORMAT_TIME,
+                 static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+                 target) != FALSE;
+  });
+  gst_element_set_state(p, GST_STATE_NULL);
+  EXPECT_TRUE(seekable) << "a file answers the SEEKING query with seekable=true";
+  EXPECT_TRUE(seeked) << "the seek was refused on a file";
+  EXPECT_TRUE(run.eos) << "no EOS after the seek (the GstValidate seek_forward hang)";
+  EXPECT_TRUE(run.error.empty()) << run.error;
+  EXPECT_LT(run.max_position_over_duration, 40 * GST_MSECOND) << "position exceeded duration";
+  ASSERT_GT(frames.pts.size(), frames_before_seek);
+  // Frames after the seek carry the file's own timestamps, from the target on.
+  // (within the clip's key-frame distance below the target: the decoder restarts at a key frame)
+  EXPECT_GE(frames.pts[frames_before_seek] + GST_SECOND, static_cast<GstClockTime>(target));
+  EXPECT_LE(frames.pts[frames_before_seek], static_cast<GstClockTime>(target) + GST_SECOND);
+  // 10+ frames before, then only the last ~3 s of the 275: the decoder really jumped.
+  EXPECT_LT(frames.pts.size(), static_cast<size_t>(kClipFrames) - 100);
+  gst_object_unref(sp);
+  gst_object_unref(sink);
+  gst_object_unref(p);
+}
+
+// Before issue 22 the position ran ahead of the duration by the time the camera took to start
+// (the timestamps were re-based on the clock). Now it ends within one frame of the container's
+// duration (the last frame's end: 19.8 ms on this clip).
+TEST(RetailCamSrc, PositionNeverExceedsDurationOnAPacedFile) {
+  RETAIL_REQUIRE_SHARED();
+  GstElement* p = gst_parse_launch(
+      ("retailcamsrc uri=" + clip() + " sync=false drop-old=false ! fakesink sync=true").c_str(),
+      nullptr);
+  ASSERT_NE(p, nullptr);
+  ASSERT_NE(gst_element_set_state(p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  SeekRun run;
+  run_polling(p, &run, 40, [](int) {});
+  gst_element_set_state(p, GST_STATE_NULL);
+  EXPECT_TRUE(run.eos) << run.error;
+  EXPECT_LT(run.max_position_over_duration, 40 * GST_MSECOND) << "more than a frame past the end";
+  gst_object_unref(p);
+}
+
+TEST(RetailCamSrc, LoopAndLiveRefuseSeeksAtOnceWithAWarning) {
+  RETAIL_REQUIRE_SHARED();
+  GstElement* p = gst_parse_launch(
+      ("retailcamsrc name=cam loop=true sync=true uri=" + clip() + " ! fakesink").c_str(),
+      nullptr);
+  ASSERT_NE(p, nullptr);
+  ASSERT_NE(gst_element_set_state(p, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE);
+  SeekRun run;
+  bool tried = false;
+  gboolean seek_ok = TRUE;
+  gboolean seekable = TRUE;
+  gint64 duration = 0;
+  run_polling(p, &run, 20, [&](int polls) {
+    if (polls == 10 && !tried) {
+      tried = true;
+      GstQuery* q = gst_query_new_seeking(GST_FORMAT_TIME);
+      EXPECT_TRUE(gst_element_query(p, q));
+      gst_query_parse_seeking(q, nullptr, &seekable, nullptr, nullptr);
+      gst_query_unref(q);
+      gst_element_query_duration(p, GST_FORMAT_TIME, &duration);
+      seek_ok = gst_element_seek_simple(p, GST_FORMAT_TIME, GST_SEEK_FLAG_FLUSH, 2 * GST_SECOND);
+    }
+    if (tried && !run.warning.empty()) run.eos = true;  // done: the warning arrived
+  });
+  gst_element_set_state(p, GST_STATE_NULL);
+  EXPECT_TRUE(tried);
+  EXPECT_FALSE(seekable) << "loop=true answers SEEKING honestly";
+  EXPECT_FALSE(seek_ok) << "the seek is refused";
+  EXPECT_EQ(duration, -1) << "an endless replay has no duration";
+  EXPECT_NE(run.warning.find("loop=false"), std::string::npos) << run.warning;
+  EXPECT_TRUE(run.error.empty()) << run.error;
+  gst_object_unref(p);
+}
