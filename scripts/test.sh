@@ -49,7 +49,7 @@ stage() {
 san_env() {
   local dir=$1
   export GST_REGISTRY="$top/$dir/gst-registry.bin"
-  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:suppressions=$supp/asan.supp"
+  export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:fast_unwind_on_malloc=0:suppressions=$supp/asan.supp"
   export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
   export TSAN_OPTIONS="suppressions=$supp/tsan.supp:halt_on_error=0:second_deadlock_stack=1:print_suppressions=0"
