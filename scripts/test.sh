@@ -86,7 +86,7 @@ tsan_build() { cmake --preset tsan >/dev/null && cmake --build --preset tsan; }
 tsan_test() {
   (
     san_env build-tsan
-    cd build-tsan
+    # A test preset is read from CMakePresets.json, so ctest runs from the source folder.
     ctest --preset tsan --timeout 1800
   )
 }
