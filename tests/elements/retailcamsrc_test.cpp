@@ -24,12 +24,15 @@ std::string clip() { return retail::test::media("faces/hamilton_640x360.mp4"); }
 constexpr int kClipFrames = 275;
 
 struct CamRun {
+  // frames, pts and caps are written by the streaming thread (collect) and read by the test
+  // only after the pipeline has stopped; while it runs the test reads `seen` alone.
   std::vector<retail::FrameAnalyticsPtr> frames;
   std::vector<GstClockTime> pts;
   std::vector<std::string> events;  // retailcamsrc "event" fields, in order
   std::string error;
   bool eos = false;
   GstCaps* caps = nullptr;
+  std::atomic<size_t> seen{0};  // frames collected so far
   ~CamRun() {
     if (caps != nullptr) gst_caps_unref(caps);
   }
@@ -41,6 +44,7 @@ GstPadProbeReturn collect(GstPad* pad, GstPadProbeInfo* info, gpointer data) {
   run->frames.push_back(retail::meta::read(b));
   run->pts.push_back(GST_BUFFER_PTS(b));
   if (run->caps == nullptr) run->caps = gst_pad_get_current_caps(pad);
+  run->seen.store(run->frames.size());
   return GST_PAD_PROBE_OK;
 }
 
@@ -209,7 +213,7 @@ TEST(RetailCamSrc, LoopReplaysTheFileWithContinuousIndexAndTimestamps) {
   play("retailcamsrc name=cam loop=true sync=false drop-old=false uri=" + clip() +
            " camera-id=c ! fakesink name=sink sync=false",
        &run, 60,
-       [](const CamRun& r, GstElement*) { return r.frames.size() > 2 * kClipFrames + 20; });
+       [](const CamRun& r, GstElement*) { return r.seen.load() > 2 * kClipFrames + 20; });
   EXPECT_TRUE(run.error.empty()) << run.error;
   EXPECT_TRUE(run.eos) << "EOS sent to the element ends the stream";
   ASSERT_GT(static_cast<int>(run.frames.size()), 2 * kClipFrames);
@@ -442,13 +446,13 @@ TEST(RetailCamSrc, SeekOnAFileIsForwardedToTheDecoderAndTheStreamEnds) {
   size_t frames_before_seek = 0;
   const gint64 target = 8 * GST_SECOND;  // the clip lasts 11 s
   run_polling(p, &run, 40, [&](int) {
-    if (seeked || frames.frames.size() < 10) return;
+    if (seeked || frames.seen.load() < 10) return;
     GstQuery* q = gst_query_new_seeking(GST_FORMAT_TIME);
     gboolean s = FALSE;
     if (gst_element_query(p, q)) gst_query_parse_seeking(q, nullptr, &s, nullptr, nullptr);
     gst_query_unref(q);
     seekable = s != FALSE;
-    frames_before_seek = frames.frames.size();
+    frames_before_seek = frames.seen.load();
     seeked = gst_element_seek_simple(
                  p, GST_FORMAT_TIME,
                  static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
