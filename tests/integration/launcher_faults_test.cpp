@@ -69,7 +69,8 @@ TEST(CamSrcFaults, SourcesThatCanNeverWorkFailFromGstLaunchNamingThePath) {
   for (const auto& b : bad_sources(dir)) {
     std::vector<std::string> argv = {"/usr/bin/env",
                                      "GST_PLUGIN_PATH=" + retail::test::build_path("plugins"),
-                                     "HOME=" + dir, "gst-launch-1.0", "retailcamsrc",
+                                     "HOME=" + dir, "GST_REGISTRY=" + dir + "/registry.bin",
+                                     "gst-launch-1.0", "retailcamsrc",
                                      "uri=" + b.path, "!", "fakesink"};
     if (b.name == "permission") argv = as_unprivileged(argv);
     ChildProcess p;
