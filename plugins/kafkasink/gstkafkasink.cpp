@@ -410,6 +410,7 @@ static gboolean gst_retail_kafka_sink_event(GstBaseSink* bs, GstEvent* event) {
         self->impl->state->eos_flushed = true;
         sink = self->impl->state->sink;
       }
+      sink->stream_ended();
       const uint64_t left = sink->flush(timeout_ms);
       post_counters(self, sink->counters());
       report_left(self, left, sink->spool_dir(), "at EOS");
