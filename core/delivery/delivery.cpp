@@ -145,16 +145,11 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
 
 bool Delivery::append_or_apply_policy(std::unique_lock<std::mutex>& lk, const std::string& key,
                                       const std::string& value) {
+  bool waited = false, tried_oldest = false;
   for (;;) {
     std::string why;
     try {
       spool_.append(key, value);
-      if (disk_full_) {
-        log::warning("delivery", "spool-dir '" + spool_dir_ + "': space is back, spooling resumed (" +
-                                     std::to_string(disk_full_drops_) +
-                                     " events dropped while the disk was full)");
-        disk_full_ = false;
-      }
       return true;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kNoSpace) throw;
@@ -164,24 +159,31 @@ bool Delivery::append_or_apply_policy(std::unique_lock<std::mutex>& lk, const st
     // spool. The event's seq was already taken, so every drop is one counted gap.
     if (!disk_full_) {
       disk_full_ = true;
+      disk_was_full_ = true;
       disk_full_drops_ = 0;
-      log::warning("delivery", "spool-dir '" + spool_dir_ + "': the disk is full (" + why +
-                                   "): applying on-spool-full=" +
-                                   to_string(config_.on_spool_full) +
-                                   " until space returns; free space in that directory or "
-                                   "lower spool-max-bytes");
+      pending_warning_ = "spool-dir '" + spool_dir_ + "': the disk is full (" + why +
+                         "): applying on-spool-full=" + to_string(config_.on_spool_full) +
+                         " (counted in dropped-by-policy) until space returns; free space there "
+                         "or lower spool-max-bytes";
+      log::warning("delivery", pending_warning_);
     }
     switch (config_.on_spool_full) {
       case SpoolFullPolicy::kDropOldest:
         // Space comes back only when a whole segment file is deleted: drop the oldest records
         // up to the end of the oldest segment, then try again once.
-        if (spool_.segment_count() > 1) {
-          const uint64_t until = spool_.first_segment_end();
-          while (spool_.committed() < until && spool_.drop_oldest()) ++c_.dropped;
+        // Space comes back only when whole pages of the oldest records are given back: drop
+        // up to 64 KiB of the oldest records, then try again once. Records already handed to
+        // the producer are not dropped (they may be delivered: the count would lie).
+        if (in_flight_.empty() && !tried_oldest) {
+          tried_oldest = true;
+          const uint64_t until = spool_.committed() + 64 * 1024;
+          uint64_t n = 0;
+          while (spool_.committed() < until && spool_.drop_oldest()) ++n;
+          c_.dropped += n;
+          disk_full_drops_ += n;
           reader_ = std::max(reader_, spool_.committed());
-          while (!in_flight_.empty() && in_flight_.begin()->first < spool_.committed())
-            in_flight_.erase(in_flight_.begin());
-          continue;
+          spool_.release_committed();
+          if (n > 0) continue;
         }
         [[fallthrough]];
       case SpoolFullPolicy::kDropNewest:
@@ -190,7 +192,8 @@ bool Delivery::append_or_apply_policy(std::unique_lock<std::mutex>& lk, const st
         return false;
       case SpoolFullPolicy::kBlock:
         // Wait for the sender to commit (and delete) spooled segments, or for unblock().
-        ++c_.blocked;
+        if (!waited) ++c_.blocked;
+        waited = true;
         if (unblocked_ || stopped_ || quit_) {
           ++c_.dropped;
           ++disk_full_drops_;
@@ -243,6 +246,13 @@ uint64_t Delivery::stop(int timeout_ms) {
   return spool_.live_records();
 }
 
+std::string Delivery::take_warning() {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::string w;
+  w.swap(pending_warning_);
+  return w;
+}
+
 Counters Delivery::counters() const {
   std::lock_guard<std::mutex> lk(mu_);
   return counters_locked();
@@ -267,6 +277,18 @@ void Delivery::advance_commit() {
   }
   if (n > 0) {
     spool_.commit(c, n);
+    // On a disk that has been full, the space of delivered records is given back at once
+    // (normally the last segment is kept and reused until it reaches its size, which may be
+    // more than the disk holds).
+    if (disk_was_full_) spool_.release_committed();
+    // The episode ends when the backlog has drained (appends that fit in between are kept, but
+    // the disk is still nearly full): one warning per episode, not one per flap.
+    if (disk_full_ && spool_.live_bytes() == 0) {
+      log::info("delivery", "spool-dir '" + spool_dir_ + "': the backlog has drained, " +
+                                std::to_string(disk_full_drops_) +
+                                " events were dropped while the disk was full");
+      disk_full_ = false;
+    }
     room_cv_.notify_all();
   }
 }

@@ -98,6 +98,8 @@ class Delivery {
   uint64_t stop(int timeout_ms);
 
   Counters counters() const;
+  // The disk-full warning of the current episode, once (then ""); the element posts it.
+  std::string take_warning();
   const std::string& spool_dir() const { return spool_dir_; }
 
  private:
@@ -137,7 +139,9 @@ class Delivery {
   bool unblocked_ = false;
   bool dropping_newest_ = false;  // drop-newest hysteresis
   bool disk_full_ = false;        // the disk refused a write (one warning per episode)
+  bool disk_was_full_ = false;    // since then, delivered segments are deleted at once
   uint64_t disk_full_drops_ = 0;
+  std::string pending_warning_;
   bool quit_ = false;
   int64_t stop_deadline_us_ = 0;
   bool stopped_ = false;

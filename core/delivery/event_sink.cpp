@@ -1,7 +1,11 @@
 #include "delivery/event_sink.h"
 
+#include <fcntl.h>
 #include <glib.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "common/error.h"
@@ -16,6 +20,7 @@ bool probe_brokers(const KafkaSettings& settings, int timeout_ms, std::string* r
 }
 
 namespace {
+constexpr size_t kMaxOpenTracks = 256;
 std::string track_key(const std::string& store, const std::string& camera, uint64_t id) {
   return store + "/" + camera + "/" + std::to_string(id);
 }
@@ -87,6 +92,13 @@ void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::
       t.first_us = t.last_us = t_us;
       t.frames = 0;
       open_[k] = std::move(t);
+      // Upstream that never ends its tracks must not grow the file without bound.
+      if (open_.size() > kMaxOpenTracks) {
+        auto oldest = open_.begin();
+        for (auto it = open_.begin(); it != open_.end(); ++it)
+          if (it->second.first_us < oldest->second.first_us) oldest = it;
+        open_.erase(oldest);
+      }
     } else {
       open_.erase(k);
     }
@@ -121,13 +133,20 @@ void OpenTracks::save() {
     text += clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) +
             "\t" + clean(t.cls) + "\t" + t.run_id + "\t" + std::to_string(t.first_us) + "\t" +
             std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\n";
-  GError* err = nullptr;
-  // tmp + rename: a crash leaves the old set or the new one, never half of one.
-  if (!g_file_set_contents_full(path_.c_str(), text.data(), static_cast<gssize>(text.size()),
-                                G_FILE_SET_CONTENTS_CONSISTENT, 0600, &err)) {
-    log::warning("delivery", std::string("cannot save the open tracks: ") + err->message);
-    g_error_free(err);
+  // tmp + rename: a crash of the process leaves the old set or the new one, never half of one
+  // (no fsync: this is saved on every change of the set, and a power cut loses the page cache
+  // of the spool too).
+  const std::string tmp = path_ + ".tmp";
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const int err = errno;
+  if (fd >= 0) close(fd);
+  ok = ok && rename(tmp.c_str(), path_.c_str()) == 0;
+  if (!ok && !warned_) {  // a full disk: said once, retried on the next change
+    log::warning("delivery", "cannot save the open tracks in " + path_ + ": " + strerror(err));
+    warned_ = true;
   }
+  if (ok) warned_ = false;
 }
 
 EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {
@@ -216,6 +235,7 @@ EventSink::PushResult EventSink::push(const FrameAnalytics& frame, int64_t now_u
     }
   }
   open_tracks_->observe(frame, accepted, builder_->pipeline_run_id(), now_us);
+  r.warning = delivery_->take_warning();
   return r;
 }
 

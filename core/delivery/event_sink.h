@@ -48,6 +48,7 @@ class OpenTracks {
   std::map<std::string, Track> open_;  // by store/camera/track_id
   int64_t saved_us_ = 0;
   bool dirty_ = false;
+  bool warned_ = false;
 };
 
 class EventSink {
@@ -63,6 +64,7 @@ class EventSink {
     size_t accepted = 0;
     size_t dropped = 0;                 // by the on-spool-full policy
     std::vector<std::string> rejected;  // malformed upstream events (not sent)
+    std::string warning;                // the spool's disk is full (once per episode)
   };
   // Builds the frame's events and hands them to the spool. `now_us`: wall clock (µs since epoch).
   PushResult push(const FrameAnalytics& frame, int64_t now_us);

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <glib.h>
+#include <linux/falloc.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -166,6 +167,7 @@ Spool::Segment& Spool::open_segment(uint64_t start, bool create) {
   Segment& s = segments_[start];
   s.start = start;
   s.size = 0;
+  s.punched = 0;
   s.fd = fd;
   return s;
 }
@@ -309,6 +311,27 @@ void Spool::drop_committed_segments() {
       unlink(segment_path(s.start).c_str());
       segments_.clear();
     }
+  }
+}
+
+void Spool::release_committed() {
+  drop_committed_segments();
+  if (segments_.empty()) return;
+  Segment& s = segments_.begin()->second;
+  if (s.start + s.size <= committed_) {  // the last segment, fully committed
+    close(s.fd);
+    unlink(segment_path(s.start).c_str());
+    segments_.clear();
+    return;
+  }
+  // Give the committed pages at the head of the oldest segment back to the file system (the
+  // offsets stay: a hole reads as zeros and is never read again). Best effort: file systems
+  // without hole punching keep the space until the segment is deleted.
+  const uint64_t done = committed_ > s.start ? (committed_ - s.start) & ~uint64_t{4095} : 0;
+  if (done > s.punched) {
+    if (fallocate(s.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(s.punched),
+                  static_cast<off_t>(done - s.punched)) == 0)
+      s.punched = done;
   }
 }
 

@@ -43,6 +43,10 @@ class Spool {
   // Drops the oldest record (moves the committed offset past it); false when empty.
   bool drop_oldest();
 
+  // Deletes every fully committed segment, the last one included, and punches the committed
+  // head of the oldest one out of the file (a full disk gets that space back).
+  void release_committed();
+
   uint64_t committed() const { return committed_; }
   uint64_t end() const { return end_; }
   uint64_t live_bytes() const { return end_ - committed_; }
@@ -72,6 +76,7 @@ class Spool {
     uint64_t start = 0;
     uint64_t size = 0;
     int fd = -1;
+    uint64_t punched = 0;  // bytes at the head given back (release_committed)
   };
   std::string segment_path(uint64_t start) const;
   Segment& open_segment(uint64_t start, bool create);
