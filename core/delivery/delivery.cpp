@@ -24,7 +24,7 @@ std::string sanitize(const std::string& s) {
 // A producer tag = spool offset (low 48 bits) + send generation (high 16 bits), so a report that
 // arrives after a rewind (from a purged earlier attempt) cannot fail the new attempt.
 constexpr int kGenShift = 48;
-constexpr uint64_t kOffsetMask = (uint64_t{1} << kGenShift) - 1;
+constexpr uint64_t kOffsetMask = kTagOffsetMask;
 uint64_t make_tag(uint64_t offset, uint64_t gen) { return offset | ((gen & 0xFFFF) << kGenShift); }
 
 uint64_t segment_size_for(uint64_t max_bytes) {
@@ -82,6 +82,10 @@ Delivery::Delivery(const Config& config, ProducerFactory factory, std::string sp
   producer_ = factory_();  // configuration errors surface here, in the caller's thread
   reader_ = spool_.committed();
   backlog_until_ = spool_.end();  // whatever a previous run left counts as replayed
+  // What a previous run (even one killed with SIGKILL) had handed to the producer: sending it
+  // again may duplicate it, so it counts as re-sent.
+  sent_until_ = std::min(spool_.sent_until(), spool_.end());
+  producer_->begin_replay(spool_.end());
   c_.broker_state = file_mode_ ? BrokerState::kFile : BrokerState::kUnknown;
   thread_ = std::thread([this] { run(); });
 }
@@ -129,7 +133,7 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
   const bool backlog = file_mode_ ? false
                                   : (c_.broker_state == BrokerState::kDown ||
                                      in_flight_.size() >= config_.max_in_flight);
-  spool_.append(key, value);
+  if (!append_or_apply_policy(lk, key, value)) return false;
   if (backlog) {
     ++c_.spooled;
     backlog_until_ = spool_.end();
@@ -137,6 +141,68 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
   lk.unlock();
   work_cv_.notify_one();
   return true;
+}
+
+bool Delivery::append_or_apply_policy(std::unique_lock<std::mutex>& lk, const std::string& key,
+                                      const std::string& value) {
+  bool waited = false, tried_oldest = false;
+  for (;;) {
+    std::string why;
+    try {
+      spool_.append(key, value);
+      return true;
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::kNoSpace) throw;
+      why = e.what();
+    }
+    // The disk refused the write (it is full below spool-max-bytes): the same policy as a full
+    // spool. The event's seq was already taken, so every drop is one counted gap.
+    if (!disk_full_) {
+      disk_full_ = true;
+      disk_was_full_ = true;
+      disk_full_drops_ = 0;
+      pending_warning_ = "spool-dir '" + spool_dir_ + "': the disk is full (" + why +
+                         "): applying on-spool-full=" + to_string(config_.on_spool_full) +
+                         " (counted in dropped-by-policy) until space returns; free space there "
+                         "or lower spool-max-bytes";
+      log::warning("delivery", pending_warning_);
+    }
+    switch (config_.on_spool_full) {
+      case SpoolFullPolicy::kDropOldest:
+        // Space comes back only when a whole segment file is deleted: drop the oldest records
+        // up to the end of the oldest segment, then try again once.
+        // Space comes back only when whole pages of the oldest records are given back: drop
+        // up to 64 KiB of the oldest records, then try again once. Records already handed to
+        // the producer are not dropped (they may be delivered: the count would lie).
+        if (in_flight_.empty() && !tried_oldest) {
+          tried_oldest = true;
+          const uint64_t until = spool_.committed() + 64 * 1024;
+          uint64_t n = 0;
+          while (spool_.committed() < until && spool_.drop_oldest()) ++n;
+          c_.dropped += n;
+          disk_full_drops_ += n;
+          reader_ = std::max(reader_, spool_.committed());
+          spool_.release_committed();
+          if (n > 0) continue;
+        }
+        [[fallthrough]];
+      case SpoolFullPolicy::kDropNewest:
+        ++c_.dropped;
+        ++disk_full_drops_;
+        return false;
+      case SpoolFullPolicy::kBlock:
+        // Wait for the sender to commit (and delete) spooled segments, or for unblock().
+        if (!waited) ++c_.blocked;
+        waited = true;
+        if (unblocked_ || stopped_ || quit_) {
+          ++c_.dropped;
+          ++disk_full_drops_;
+          return false;
+        }
+        room_cv_.wait_for(lk, std::chrono::milliseconds(200));
+        continue;
+    }
+  }
 }
 
 uint64_t Delivery::flush(int timeout_ms) {
@@ -180,6 +246,13 @@ uint64_t Delivery::stop(int timeout_ms) {
   return spool_.live_records();
 }
 
+std::string Delivery::take_warning() {
+  std::lock_guard<std::mutex> lk(mu_);
+  std::string w;
+  w.swap(pending_warning_);
+  return w;
+}
+
 Counters Delivery::counters() const {
   std::lock_guard<std::mutex> lk(mu_);
   return counters_locked();
@@ -204,6 +277,18 @@ void Delivery::advance_commit() {
   }
   if (n > 0) {
     spool_.commit(c, n);
+    // On a disk that has been full, the space of delivered records is given back at once
+    // (normally the last segment is kept and reused until it reaches its size, which may be
+    // more than the disk holds).
+    if (disk_was_full_) spool_.release_committed();
+    // The episode ends when the backlog has drained (appends that fit in between are kept, but
+    // the disk is still nearly full): one warning per episode, not one per flap.
+    if (disk_full_ && spool_.live_bytes() == 0) {
+      log::info("delivery", "spool-dir '" + spool_dir_ + "': the backlog has drained, " +
+                                std::to_string(disk_full_drops_) +
+                                " events were dropped while the disk was full");
+      disk_full_ = false;
+    }
     room_cv_.notify_all();
   }
 }
@@ -213,12 +298,18 @@ void Delivery::on_report(const DeliveryReport& r) {
   const uint64_t offset = r.tag & kOffsetMask;
   const bool current = (r.tag >> kGenShift) == (generation_ & 0xFFFF);
   auto it = in_flight_.find(offset);
+  if (r.transport_retry)
+    for (auto& [off, f] : in_flight_)
+      if (!f.acked) ++f.may_repeat;
   if (r.ok) {
     ++c_.delivered;
     if (offset < backlog_until_) ++c_.replayed;
     if (!file_mode_) c_.broker_state = BrokerState::kUp;
     backoff_ms_ = 0;
-    if (it != in_flight_.end()) it->second.acked = true;
+    if (it != in_flight_.end() && !it->second.acked) {
+      it->second.acked = true;
+      c_.resent += it->second.may_repeat;
+    }
     advance_commit();
   } else if (current && (!quit_ || now_us() < stop_deadline_us_)) {
     ++c_.failures;
@@ -253,6 +344,7 @@ void Delivery::send_some() {
     in_flight_[rec.offset] = InFlight{rec.end, false};
     reader_ = rec.end;
   }
+  spool_.note_sent(sent_until_);
 }
 
 void Delivery::handle_failure() {
@@ -293,6 +385,8 @@ void Delivery::run() {
     if (!producer_) {
       try {
         producer_ = factory_();
+        std::lock_guard<std::mutex> lk(mu_);
+        producer_->begin_replay(spool_.end());
       } catch (const std::exception& e) {
         log::warning("delivery", std::string("cannot recreate the producer: ") + e.what());
         std::lock_guard<std::mutex> lk(mu_);

@@ -52,7 +52,9 @@ struct Counters {
   uint64_t spooled = 0;    // accepted while the broker was down or the in-flight window full
   uint64_t replayed =
       0;                 // delivered from the backlog (spooled, re-sent, or left by a previous run)
-  uint64_t resent = 0;   // sent again after a failure: possible duplicates (same event_id)
+  // Possible duplicates (same event_id): records kafkasink sent again after a failure or a
+  // restart, plus records outstanding when librdkafka lost a request's answer and retried it.
+  uint64_t resent = 0;
   uint64_t dropped = 0;  // dropped by the on-spool-full policy
   uint64_t blocked = 0;  // submissions that waited for room (policy "block")
   uint64_t failures = 0;  // delivery failures seen (each leads to a re-send)
@@ -75,7 +77,10 @@ class Delivery {
 
   // Accepts one message: appends it to the spool, applying the on-spool-full policy. Never
   // blocks on the network; with policy "block" it waits for room (or until unblock()).
-  // Returns false when the message was dropped by the policy. Throws kIo/kNoSpace.
+  // Returns false when the message was dropped by the policy. A disk that refuses the write
+  // (ENOSPC/EDQUOT) is handled like a full spool: the policy applies (counted in `dropped`),
+  // one warning per episode names the directory, and spooling resumes when space returns.
+  // Throws kIo on other write errors.
   bool submit(const std::string& key, const std::string& value);
 
   // Next gap-free sequence number of a camera (persisted in the spool directory).
@@ -93,6 +98,8 @@ class Delivery {
   uint64_t stop(int timeout_ms);
 
   Counters counters() const;
+  // The disk-full warning of the current episode, once (then ""); the element posts it.
+  std::string take_warning();
   const std::string& spool_dir() const { return spool_dir_; }
 
  private:
@@ -101,6 +108,8 @@ class Delivery {
   void on_report(const DeliveryReport& r);
   void handle_failure();
   void advance_commit();  // with mu_ held
+  bool append_or_apply_policy(std::unique_lock<std::mutex>& lk, const std::string& key,
+                              const std::string& value);
   Counters counters_locked() const;
 
   Config config_;
@@ -117,6 +126,7 @@ class Delivery {
   struct InFlight {
     uint64_t end = 0;
     bool acked = false;
+    uint32_t may_repeat = 0;  // requests lost (and retried by the transport) while outstanding
   };
   std::map<uint64_t, InFlight> in_flight_;  // by record offset
   uint64_t reader_ = 0;                     // next record to send
@@ -128,6 +138,10 @@ class Delivery {
   int backoff_ms_ = 0;
   bool unblocked_ = false;
   bool dropping_newest_ = false;  // drop-newest hysteresis
+  bool disk_full_ = false;        // the disk refused a write (one warning per episode)
+  bool disk_was_full_ = false;    // since then, delivered segments are deleted at once
+  uint64_t disk_full_drops_ = 0;
+  std::string pending_warning_;
   bool quit_ = false;
   int64_t stop_deadline_us_ = 0;
   bool stopped_ = false;

@@ -1,12 +1,152 @@
 #include "delivery/event_sink.h"
 
+#include <fcntl.h>
+#include <glib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
 #include "common/error.h"
+#include "common/json.h"
+#include "common/log.h"
 #include "schema/envelope.h"
 
 namespace retail::delivery {
 
 bool probe_brokers(const KafkaSettings& settings, int timeout_ms, std::string* reason) {
   return make_kafka_producer(settings)->probe(timeout_ms, reason);
+}
+
+namespace {
+constexpr size_t kMaxOpenTracks = 256;
+std::string track_key(const std::string& store, const std::string& camera, uint64_t id) {
+  return store + "/" + camera + "/" + std::to_string(id);
+}
+// Fields are tab-separated; ids and names never contain tabs or newlines (they are sanitized
+// here to be sure).
+std::string clean(std::string s) {
+  for (char& c : s)
+    if (c == '\t' || c == '\n') c = ' ';
+  return s;
+}
+}  // namespace
+
+OpenTracks::OpenTracks(std::string path) : path_(std::move(path)) {}
+
+std::vector<OpenTracks::Track> OpenTracks::load() const {
+  std::vector<Track> out;
+  gchar* text = nullptr;
+  gsize len = 0;
+  if (!g_file_get_contents(path_.c_str(), &text, &len, nullptr)) return out;
+  std::istringstream in(std::string(text, len));
+  g_free(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::istringstream ls(line);
+    std::string field;
+    while (std::getline(ls, field, '\t')) f.push_back(field);
+    if (f.size() != 8) continue;  // a line from another version: ignored
+    Track t;
+    t.store_id = f[0];
+    t.camera_id = f[1];
+    t.track_id = g_ascii_strtoull(f[2].c_str(), nullptr, 10);
+    t.cls = f[3];
+    t.run_id = f[4];
+    t.first_us = g_ascii_strtoll(f[5].c_str(), nullptr, 10);
+    t.last_us = g_ascii_strtoll(f[6].c_str(), nullptr, 10);
+    t.frames = g_ascii_strtoull(f[7].c_str(), nullptr, 10);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::Message>& accepted,
+                         const std::string& run_id, int64_t now_us) {
+  bool changed = false;
+  const int64_t t_us = frame.source.capture_time_us > 0 ? frame.source.capture_time_us : now_us;
+  for (const auto& m : accepted) {
+    if (m.type != "track_started" && m.type != "track_ended") continue;
+    uint64_t id = 0;
+    std::string cls;
+    try {
+      auto node = json::parse(m.value, "event");
+      JsonObject* o = json_node_get_object(node.get());
+      JsonObject* p = o != nullptr ? json_object_get_object_member(o, "payload") : nullptr;
+      if (p == nullptr || !json_object_has_member(p, "track_id")) continue;
+      id = static_cast<uint64_t>(json_object_get_int_member(p, "track_id"));
+      if (json_object_has_member(p, "class")) cls = json_object_get_string_member(p, "class");
+    } catch (const std::exception&) {
+      continue;
+    }
+    const std::string k = track_key(m.store_id, m.camera_id, id);
+    if (m.type == "track_started") {
+      Track t;
+      t.store_id = m.store_id;
+      t.camera_id = m.camera_id;
+      t.track_id = id;
+      t.cls = cls.empty() ? "person" : cls;
+      t.run_id = run_id;
+      t.first_us = t.last_us = t_us;
+      t.frames = 0;
+      open_[k] = std::move(t);
+      // Upstream that never ends its tracks must not grow the file without bound.
+      if (open_.size() > kMaxOpenTracks) {
+        auto oldest = open_.begin();
+        for (auto it = open_.begin(); it != open_.end(); ++it)
+          if (it->second.first_us < oldest->second.first_us) oldest = it;
+        open_.erase(oldest);
+      }
+    } else {
+      open_.erase(k);
+    }
+    changed = true;
+  }
+  if (!open_.empty())
+    for (const auto& o : frame.objects) {
+      if (o.track_id == 0) continue;
+      for (auto& [k, t] : open_)
+        if (t.track_id == o.track_id) {
+          t.last_us = t_us;
+          ++t.frames;
+          dirty_ = true;
+        }
+    }
+  // A change of the set is saved at once; frame counts and times at most once a second.
+  if (changed || (dirty_ && now_us - saved_us_ > G_USEC_PER_SEC)) {
+    saved_us_ = now_us;
+    save();
+  }
+}
+
+void OpenTracks::clear() {
+  open_.clear();
+  save();
+}
+
+void OpenTracks::save() {
+  dirty_ = false;
+  std::string text;
+  for (const auto& [k, t] : open_)
+    text += clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) +
+            "\t" + clean(t.cls) + "\t" + t.run_id + "\t" + std::to_string(t.first_us) + "\t" +
+            std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\n";
+  // tmp + rename: a crash of the process leaves the old set or the new one, never half of one
+  // (no fsync: this is saved on every change of the set, and a power cut loses the page cache
+  // of the spool too).
+  const std::string tmp = path_ + ".tmp";
+  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool ok = fd >= 0 && write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const int err = errno;
+  if (fd >= 0) close(fd);
+  ok = ok && rename(tmp.c_str(), path_.c_str()) == 0;
+  if (!ok && !warned_) {  // a full disk: said once, retried on the next change
+    log::warning("delivery", "cannot save the open tracks in " + path_ + ": " + strerror(err));
+    warned_ = true;
+  }
+  if (ok) warned_ = false;
 }
 
 EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {
@@ -50,6 +190,33 @@ EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {
       o.events, schema::new_uuid(), [this](const std::string& store, const std::string& camera) {
         return delivery_->next_seq(store + "/" + camera);
       });
+  open_tracks_ = std::make_unique<OpenTracks>(delivery_->spool_dir() + "/open-tracks");
+  close_tracks_left_open();
+}
+
+void EventSink::close_tracks_left_open() {
+  const auto left = open_tracks_->load();
+  if (left.empty()) return;
+  const int64_t now = g_get_real_time();
+  for (const auto& t : left) {
+    FrameAnalytics f;
+    f.source.store_id = t.store_id;
+    f.source.camera_id = t.camera_id;
+    f.source.capture_time_us = now;
+    json::Writer w;
+    w.field("track_id", t.track_id)
+        .field("class", t.cls)
+        .field("duration_ms", std::max<int64_t>(0, (t.last_us - t.first_us) / 1000))
+        .field("frames", static_cast<int64_t>(t.frames))
+        .field("reason", "restart")
+        .field("run_id", t.run_id);
+    f.events.push_back({"track_ended", w.str()});
+    for (const auto& m : builder_->build(f, now)) delivery_->submit(m.key, m.value);
+  }
+  log::info("delivery", std::to_string(left.size()) +
+                            " tracks open when the previous run stopped were closed "
+                            "(track_ended, reason restart)");
+  open_tracks_->clear();
 }
 
 EventSink::~EventSink() {
@@ -58,12 +225,17 @@ EventSink::~EventSink() {
 
 EventSink::PushResult EventSink::push(const FrameAnalytics& frame, int64_t now_us) {
   PushResult r;
-  for (const auto& m : builder_->build(frame, now_us, &r.rejected)) {
-    if (delivery_->submit(m.key, m.value))
+  std::vector<schema::Message> accepted;
+  for (auto& m : builder_->build(frame, now_us, &r.rejected)) {
+    if (delivery_->submit(m.key, m.value)) {
       ++r.accepted;
-    else
+      if (m.type == "track_started" || m.type == "track_ended") accepted.push_back(std::move(m));
+    } else {
       ++r.dropped;
+    }
   }
+  open_tracks_->observe(frame, accepted, builder_->pipeline_run_id(), now_us);
+  r.warning = delivery_->take_warning();
   return r;
 }
 

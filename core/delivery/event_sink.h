@@ -2,6 +2,7 @@
 // (or a JSON-lines file), through the write-ahead spool. The element only converts.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,11 +22,41 @@ struct SinkOptions {
   int probe_timeout_ms = 1000;
 };
 
+// Tracks open downstream (track_started sent, track_ended not yet), persisted in the spool
+// directory (`open-tracks`, replaced atomically on every change) so that a run killed with
+// SIGKILL can be followed by one that closes them with a track_ended whose payload says
+// reason "restart" (schema 1.1.0).
+class OpenTracks {
+ public:
+  struct Track {
+    std::string store_id, camera_id, cls, run_id;
+    uint64_t track_id = 0;
+    int64_t first_us = 0, last_us = 0;  // capture times (first event, last frame seen)
+    uint64_t frames = 0;
+  };
+  explicit OpenTracks(std::string path);
+  // What a previous run left open (empty when it ended cleanly).
+  std::vector<Track> load() const;
+  // Follows one frame's accepted events and tracked objects.
+  void observe(const FrameAnalytics& frame, const std::vector<schema::Message>& accepted,
+               const std::string& run_id, int64_t now_us);
+  void clear();
+
+ private:
+  void save();
+  std::string path_;
+  std::map<std::string, Track> open_;  // by store/camera/track_id
+  int64_t saved_us_ = 0;
+  bool dirty_ = false;
+  bool warned_ = false;
+};
+
 class EventSink {
  public:
   // Validates the options (throws retail::Error naming the property and the fix), opens the
   // spool, creates the producer and probes the brokers. An unreachable broker is not an error:
-  // broker_warning() says so and events are spooled until it answers.
+  // broker_warning() says so and events are spooled until it answers. Tracks a previous run
+  // left open (it was killed) are closed first, with track_ended {reason: "restart"}.
   explicit EventSink(const SinkOptions& options, Delivery::OnStats on_stats = nullptr);
   ~EventSink();
 
@@ -33,11 +64,15 @@ class EventSink {
     size_t accepted = 0;
     size_t dropped = 0;                 // by the on-spool-full policy
     std::vector<std::string> rejected;  // malformed upstream events (not sent)
+    std::string warning;                // the spool's disk is full (once per episode)
   };
   // Builds the frame's events and hands them to the spool. `now_us`: wall clock (µs since epoch).
   PushResult push(const FrameAnalytics& frame, int64_t now_us);
 
   uint64_t flush(int timeout_ms) { return delivery_->flush(timeout_ms); }
+  // The stream ended cleanly (EOS): upstream closed what it wanted to close, so nothing is left
+  // for a restart to close. A stop without EOS (an error teardown, a kill) keeps the open set.
+  void stream_ended() { open_tracks_->clear(); }
   uint64_t stop(int timeout_ms) { return delivery_->stop(timeout_ms); }
   void unblock(bool on);
   Counters counters() const { return delivery_->counters(); }
@@ -46,8 +81,10 @@ class EventSink {
   const std::string& pipeline_run_id() const { return builder_->pipeline_run_id(); }
 
  private:
+  void close_tracks_left_open();
   std::unique_ptr<Delivery> delivery_;
   std::unique_ptr<schema::EventBuilder> builder_;
+  std::unique_ptr<OpenTracks> open_tracks_;
   std::string broker_warning_;
 };
 

@@ -1,13 +1,18 @@
 // librdkafka producer behind the Producer interface.
+#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "common/error.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "delivery/producer.h"
 
@@ -17,9 +22,11 @@ KeyValues kafka_defaults() {
   return {
       {"enable.idempotence", "true"},  // no duplicates from librdkafka's own retries, in order
       {"acks", "all"},
-      // How long librdkafka keeps retrying one message before the engine takes over (rewinds
-      // to the spool and re-sends after a back-off).
-      {"message.timeout.ms", "30000"},
+      // librdkafka retries every message, in order, until the broker takes it. A finite timeout
+      // fails messages one by one as they age: when the broker comes back between two of them
+      // the younger one is written before the older one is re-sent (the reorder issue 13 saw
+      // after a 60 s outage). The spool bounds what is kept; stop() purges what is outstanding.
+      {"message.timeout.ms", "0"},
       {"linger.ms", "5"},
   };
 }
@@ -46,17 +53,28 @@ class KafkaProducer : public Producer {
     };
     for (const auto& [k, v] : kafka_defaults()) set(k, v, false);
     set("bootstrap.servers", s.brokers, false);
-    bool idempotent = true, in_flight_set = false;
+    bool idempotent = true, in_flight_set = false, retries_set = false;
     for (const auto& [k, v] : s.overrides) {
       set(k, v, true);
       if (k == "enable.idempotence") idempotent = v == "true" || v == "1";
       if (k == "max.in.flight.requests.per.connection" || k == "max.in.flight")
         in_flight_set = true;
+      if (k == "message.send.max.retries" || k == "retries") retries_set = true;
     }
-    // Without idempotence (brokers < 0.11) librdkafka's retries after a broker failure can
-    // reorder batches; one request in flight keeps each camera's events in order.
+    // Without idempotence (brokers < 0.11) the broker cannot tell a retried batch from a new
+    // one: with several requests in flight a retry lands after the requests that followed it.
+    // One request in flight and unbounded retries keep each camera's events in order (a retried
+    // batch goes back to the head of the queue and is sent before anything younger).
     if (!idempotent && !in_flight_set) set("max.in.flight.requests.per.connection", "1", false);
+    if (!idempotent && !retries_set) set("message.send.max.retries", "2147483647", false);
     rd_kafka_conf_set_opaque(conf, this);
+    // Every request whose answer was lost is retried by librdkafka itself: counted (see
+    // DeliveryReport::transport_retry). The hook is registered on each new rd_kafka_t.
+    if (rd_kafka_conf_interceptor_add_on_new(conf, "retail-retries", &KafkaProducer::on_new,
+                                             this) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_conf_destroy(conf);
+      throw Error(ErrorKind::kConfig, "kafkasink: cannot install the librdkafka retry counter");
+    }
     rd_kafka_conf_set_dr_msg_cb(conf, &KafkaProducer::on_delivery);
     rd_kafka_conf_set_error_cb(conf, &KafkaProducer::on_error);
     rd_kafka_conf_set_log_cb(conf, &KafkaProducer::on_log);
@@ -127,7 +145,34 @@ class KafkaProducer : public Producer {
     r.ok = m->err == RD_KAFKA_RESP_ERR_NO_ERROR;
     if (!r.ok) r.error = rd_kafka_err2str(m->err);
     if (r.ok) self->all_down_ = false;
+    // The lost request was counted on the broker thread before librdkafka queued its retry, so
+    // it is visible here before the retried messages' reports.
+    const uint64_t lost = self->lost_requests_.load();
+    if (lost != self->seen_lost_) {
+      self->seen_lost_ = lost;
+      r.transport_retry = true;
+    }
     if (self->on_report_ != nullptr) (*self->on_report_)(r);
+  }
+
+  static rd_kafka_resp_err_t on_new(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*,
+                                    size_t) {
+    return rd_kafka_interceptor_add_on_response_received(rk, "retail-retries",
+                                                         &KafkaProducer::on_response, opaque);
+  }
+
+  // Broker thread: a Produce request completed. An error here (transport failure, request
+  // timeout) means the broker may have written the batch without us hearing back; librdkafka
+  // retries it. Purges and shutdown are the engine's own doing and handled by its rewind.
+  static rd_kafka_resp_err_t on_response(rd_kafka_t*, int, const char*, int32_t, int16_t api_key,
+                                         int16_t, int32_t, size_t, int64_t,
+                                         rd_kafka_resp_err_t err, void* opaque) {
+    constexpr int16_t kProduce = 0;
+    if (api_key == kProduce && err != RD_KAFKA_RESP_ERR_NO_ERROR &&
+        err != RD_KAFKA_RESP_ERR__DESTROY && err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT &&
+        err != RD_KAFKA_RESP_ERR__PURGE_QUEUE)
+      static_cast<KafkaProducer*>(opaque)->lost_requests_.fetch_add(1);
+    return RD_KAFKA_RESP_ERR_NO_ERROR;
   }
 
   static void on_error(rd_kafka_t*, int err, const char* reason, void* opaque) {
@@ -147,11 +192,14 @@ class KafkaProducer : public Producer {
   rd_kafka_topic_t* rkt_ = nullptr;
   const OnReport* on_report_ = nullptr;
   std::atomic<bool> all_down_{false};
+  std::atomic<uint64_t> lost_requests_{0};  // Produce requests whose answer was lost
+  uint64_t seen_lost_ = 0;                   // sender thread
 };
 
 class FileProducer : public Producer {
  public:
   explicit FileProducer(const std::string& path) : path_(path) {
+    recover_tail();
     f_ = fopen(path.c_str(), "ab");
     if (f_ == nullptr)
       throw Error(ErrorKind::kIo, "location: cannot open '" + path + "' for appending (" +
@@ -160,10 +208,17 @@ class FileProducer : public Producer {
   ~FileProducer() override {
     if (f_ != nullptr) fclose(f_);
   }
+  void begin_replay(uint64_t backlog_end) override { backlog_end_ = backlog_end; }
   Result produce(const std::string&, const std::string& value, uint64_t tag,
                  std::string* error) override {
     DeliveryReport r;
     r.tag = tag;
+    if ((tag & kTagOffsetMask) < backlog_end_ && already_written(value)) {
+      r.ok = true;  // the previous run wrote it before it was killed
+      ++skipped_;
+      pending_.push_back(std::move(r));
+      return Result::kQueued;
+    }
     r.ok = fwrite(value.data(), 1, value.size(), f_) == value.size() && fputc('\n', f_) != EOF;
     if (!r.ok) {
       r.error = std::string("write to '") + path_ + "' failed: " + strerror(errno);
@@ -181,6 +236,12 @@ class FileProducer : public Producer {
         r.error = e;
       }
     }
+    if (skipped_ > 0 && last_seq_.empty() && !said_skipped_) {
+      said_skipped_ = true;
+      log::info("delivery", path_ + ": " + std::to_string(skipped_) +
+                                " replayed events were already in the file (written before a "
+                                "crash): not written again");
+    }
     std::vector<DeliveryReport> reports;
     reports.swap(pending_);
     for (const auto& r : reports) on_report(r);
@@ -192,9 +253,84 @@ class FileProducer : public Producer {
   bool probe(int, std::string*) override { return true; }
 
  private:
+  static bool seq_of(const std::string& line, std::string* camera, uint64_t* seq) {
+    try {
+      auto node = json::parse(line, "line");
+      JsonObject* o = json_node_get_object(node.get());
+      if (o == nullptr || !json_object_has_member(o, "seq") ||
+          !json_object_has_member(o, "store_id") || !json_object_has_member(o, "camera_id"))
+        return false;
+      *camera = std::string(json_object_get_string_member(o, "store_id")) + "/" +
+                json_object_get_string_member(o, "camera_id");
+      *seq = static_cast<uint64_t>(json_object_get_int_member(o, "seq"));
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+  // Cuts a torn last line and learns the last seq written per camera from the file's tail
+  // (the lines of one camera are written in seq order, so the tail holds its highest).
+  void recover_tail() {
+    const int fd = open(path_.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return;  // a new file (or unreadable: fopen below names the problem)
+    struct stat st {};
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+      close(fd);
+      return;
+    }
+    constexpr off_t kTail = 4 << 20;
+    const off_t from = st.st_size > kTail ? st.st_size - kTail : 0;
+    std::string buf(static_cast<size_t>(st.st_size - from), '\0');
+    const ssize_t n = pread(fd, &buf[0], buf.size(), from);
+    if (n != static_cast<ssize_t>(buf.size())) {
+      close(fd);
+      return;
+    }
+    const size_t last_nl = buf.rfind('\n');
+    if (buf.back() != '\n' && (last_nl != std::string::npos || from == 0)) {
+      const off_t keep = last_nl == std::string::npos ? 0 : from + static_cast<off_t>(last_nl) + 1;
+      log::warning("delivery", path_ + ": cutting a torn last line (" +
+                                   std::to_string(st.st_size - keep) +
+                                   " bytes, written when the previous run was killed)");
+      if (ftruncate(fd, keep) != 0)
+        log::warning("delivery", path_ + ": cannot cut the torn line: " + strerror(errno));
+      buf.resize(last_nl == std::string::npos ? 0 : last_nl + 1);
+    }
+    close(fd);
+    size_t pos = from == 0 ? 0 : buf.find('\n') + 1;  // the first line may be partial
+    while (pos < buf.size()) {
+      size_t nl = buf.find('\n', pos);
+      if (nl == std::string::npos) nl = buf.size();
+      std::string camera;
+      uint64_t seq = 0;
+      if (nl > pos && seq_of(buf.substr(pos, nl - pos), &camera, &seq)) {
+        auto it = last_seq_.find(camera);
+        if (it == last_seq_.end() || seq > it->second) last_seq_[camera] = seq;
+      }
+      pos = nl + 1;
+    }
+  }
+
+  bool already_written(const std::string& value) {
+    if (last_seq_.empty()) return false;
+    std::string camera;
+    uint64_t seq = 0;
+    if (!seq_of(value, &camera, &seq)) return false;
+    auto it = last_seq_.find(camera);
+    if (it == last_seq_.end()) return false;
+    if (seq <= it->second) return true;
+    last_seq_.erase(it);  // past what the file holds: the rest of this camera is new
+    return false;
+  }
+
   std::string path_;
   FILE* f_ = nullptr;
   std::vector<DeliveryReport> pending_;
+  std::map<std::string, uint64_t> last_seq_;  // camera → last seq in the file (while replaying)
+  uint64_t backlog_end_ = 0;
+  uint64_t skipped_ = 0;
+  bool said_skipped_ = false;
 };
 
 }  // namespace

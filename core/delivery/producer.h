@@ -16,7 +16,16 @@ struct DeliveryReport {
   uint64_t tag = 0;  // what produce() was given
   bool ok = false;
   std::string error;  // when !ok
+  // Since the previous report the transport lost the answer to a request it had sent (the
+  // connection dropped or the request timed out) and retries it itself: every message still
+  // outstanding, this one included, may be written to the log more than once. kafkasink counts
+  // each such message in `resent` (librdkafka does not say which messages the lost request held).
+  bool transport_retry = false;
 };
+
+// produce() tags: the record's spool offset in the low 48 bits (the engine's send generation
+// above them).
+inline constexpr uint64_t kTagOffsetMask = (uint64_t{1} << 48) - 1;
 
 class Producer {
  public:
@@ -37,6 +46,9 @@ class Producer {
   virtual bool down() const = 0;
   // True when the producer cannot be used any more and must be recreated.
   virtual bool fatal() const { return false; }
+  // Records whose offset is below `backlog_end` were left in the spool by a previous run (or a
+  // previous producer): some of them may already be in the output.
+  virtual void begin_replay(uint64_t backlog_end) { (void)backlog_end; }
   // Checks reachability (metadata request) within `timeout_ms`; false + reason when unreachable.
   virtual bool probe(int timeout_ms, std::string* reason) = 0;
 };
@@ -53,7 +65,10 @@ KeyValues kafka_defaults();
 // A librdkafka producer. Throws retail::Error(kConfig) naming an unknown or invalid key.
 std::unique_ptr<Producer> make_kafka_producer(const KafkaSettings& settings);
 // Appends each message value as one line to `path` (JSON lines); acknowledges once written.
-// Throws retail::Error(kIo) when the file cannot be opened for appending.
+// On open it cuts a torn last line (a crash in the middle of a write) and reads the file's tail:
+// a replayed record whose seq is not above the last seq the file holds for its camera was
+// written by the previous run (killed before its cursor caught up) and is acknowledged without
+// being written again. Throws retail::Error(kIo) when the file cannot be opened for appending.
 std::unique_ptr<Producer> make_file_producer(const std::string& path);
 
 }  // namespace retail::delivery

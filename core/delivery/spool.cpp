@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <glib.h>
+#include <linux/falloc.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -75,6 +76,15 @@ Spool::Spool(const std::string& dir, uint64_t segment_bytes)
   seq_fd_ = open(seq_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (seq_fd_ < 0) throw_io("spool-dir: cannot open '" + seq_path + "'", errno);
 
+  // What was handed to the producer.
+  const std::string sent_path = dir + "/sent";
+  {
+    std::ifstream in(sent_path);
+    in >> sent_until_;
+  }
+  sent_fd_ = open(sent_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (sent_fd_ < 0) throw_io("spool-dir: cannot open '" + sent_path + "'", errno);
+
   // Cursor.
   bool have_cursor = false;
   {
@@ -140,6 +150,7 @@ Spool::~Spool() {
   for (auto& [start, s] : segments_)
     if (s.fd >= 0) close(s.fd);
   if (seq_fd_ >= 0) close(seq_fd_);
+  if (sent_fd_ >= 0) close(sent_fd_);
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
 
@@ -156,6 +167,7 @@ Spool::Segment& Spool::open_segment(uint64_t start, bool create) {
   Segment& s = segments_[start];
   s.start = start;
   s.size = 0;
+  s.punched = 0;
   s.fd = fd;
   return s;
 }
@@ -302,6 +314,27 @@ void Spool::drop_committed_segments() {
   }
 }
 
+void Spool::release_committed() {
+  drop_committed_segments();
+  if (segments_.empty()) return;
+  Segment& s = segments_.begin()->second;
+  if (s.start + s.size <= committed_) {  // the last segment, fully committed
+    close(s.fd);
+    unlink(segment_path(s.start).c_str());
+    segments_.clear();
+    return;
+  }
+  // Give the committed pages at the head of the oldest segment back to the file system (the
+  // offsets stay: a hole reads as zeros and is never read again). Best effort: file systems
+  // without hole punching keep the space until the segment is deleted.
+  const uint64_t done = committed_ > s.start ? (committed_ - s.start) & ~uint64_t{4095} : 0;
+  if (done > s.punched) {
+    if (fallocate(s.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, static_cast<off_t>(s.punched),
+                  static_cast<off_t>(done - s.punched)) == 0)
+      s.punched = done;
+  }
+}
+
 void Spool::sync_cursor() {
   last_cursor_sync_us_ = g_get_monotonic_time();
   if (synced_cursor_ == committed_) return;
@@ -309,16 +342,33 @@ void Spool::sync_cursor() {
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << committed_ << "\n";
+    out.flush();
     if (!out) {
-      log::warning("spool", "cannot write " + tmp + ": " + errno_text());
+      // A full disk: the cursor stays behind (what it covers is sent again, counted, after a
+      // restart). Said once per episode.
+      if (!cursor_warned_)
+        log::warning("spool", "cannot write " + tmp + ": " + errno_text() +
+                                  " (the cursor is updated again when space returns)");
+      cursor_warned_ = true;
       return;
     }
   }
+  cursor_warned_ = false;
   if (rename(tmp.c_str(), (dir_ + "/cursor").c_str()) != 0) {
     log::warning("spool", "cannot update the cursor in " + dir_ + ": " + errno_text());
     return;
   }
   synced_cursor_ = committed_;
+}
+
+void Spool::note_sent(uint64_t end) {
+  if (end <= sent_until_) return;
+  sent_until_ = end;
+  char buf[24];
+  const int n = snprintf(buf, sizeof buf, "%020llu", static_cast<unsigned long long>(end));
+  // Fixed width: rewriting in place never needs a new block, even on a full disk.
+  if (pwrite(sent_fd_, buf, static_cast<size_t>(n), 0) != n)
+    log::debug("spool", "cannot update " + dir_ + "/sent: " + errno_text());
 }
 
 uint64_t Spool::next_seq(const std::string& camera_key) {
@@ -330,8 +380,13 @@ uint64_t Spool::next_seq(const std::string& camera_key) {
 void Spool::write_seq_file() {
   std::string text;
   for (const auto& [k, v] : seq_) text += k + "\t" + std::to_string(v) + "\n";
-  if (pwrite(seq_fd_, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
-    throw_io("spool-dir: cannot persist sequence numbers in '" + dir_ + "/seq'", errno);
+  if (pwrite(seq_fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) return;
+  const int err = errno;
+  if (err != ENOSPC && err != EDQUOT)
+    throw_io("spool-dir: cannot persist sequence numbers in '" + dir_ + "/seq'", err);
+  // A full disk: the numbers stay right in memory; they are persisted with the next write that
+  // fits (the file keeps its block, so this only happens when a new camera key is added).
+  log::warning("spool", "cannot persist sequence numbers in '" + dir_ + "/seq': " + strerror(err));
 }
 
 }  // namespace retail::delivery

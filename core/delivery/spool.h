@@ -43,14 +43,29 @@ class Spool {
   // Drops the oldest record (moves the committed offset past it); false when empty.
   bool drop_oldest();
 
+  // Deletes every fully committed segment, the last one included, and punches the committed
+  // head of the oldest one out of the file (a full disk gets that space back).
+  void release_committed();
+
   uint64_t committed() const { return committed_; }
   uint64_t end() const { return end_; }
   uint64_t live_bytes() const { return end_ - committed_; }
   uint64_t live_records() const { return live_records_; }
+  size_t segment_count() const { return segments_.size(); }
+  // End offset of the oldest segment file (end() when there is none).
+  uint64_t first_segment_end() const {
+    return segments_.empty() ? end_
+                             : segments_.begin()->second.start + segments_.begin()->second.size;
+  }
   const std::string& dir() const { return dir_; }
 
   // Writes the cursor file now (also done by commit at most every 100 ms and by the destructor).
   void sync_cursor();
+
+  // The end of what has ever been handed to the producer (kept in `sent`, written without
+  // fsync: a process crash keeps it, a power cut may lose the last value).
+  void note_sent(uint64_t end);
+  uint64_t sent_until() const { return sent_until_; }
 
   // Next sequence number for `camera_key`, persisted before it is returned.
   uint64_t next_seq(const std::string& camera_key);
@@ -61,6 +76,7 @@ class Spool {
     uint64_t start = 0;
     uint64_t size = 0;
     int fd = -1;
+    uint64_t punched = 0;  // bytes at the head given back (release_committed)
   };
   std::string segment_path(uint64_t start) const;
   Segment& open_segment(uint64_t start, bool create);
@@ -73,12 +89,15 @@ class Spool {
   uint64_t segment_bytes_;
   int lock_fd_ = -1;
   int seq_fd_ = -1;
+  int sent_fd_ = -1;
+  uint64_t sent_until_ = 0;
   std::map<uint64_t, Segment> segments_;  // by start offset
   uint64_t committed_ = 0;
   uint64_t end_ = 0;
   uint64_t live_records_ = 0;
   int64_t last_cursor_sync_us_ = 0;
   uint64_t synced_cursor_ = 0;
+  bool cursor_warned_ = false;
   std::map<std::string, uint64_t> seq_;
 };
 

@@ -16,7 +16,7 @@ namespace retail::schema {
 inline constexpr const char* kSchemaName = "retail-event";
 // Semver of the envelope + payload definitions. Additive changes bump the minor, removals or
 // renames bump the major (docs/EVENTS.md).
-inline constexpr const char* kSchemaVersion = "1.0.0";
+inline constexpr const char* kSchemaVersion = "1.1.0";
 inline constexpr const char* kDefaultKeyTemplate = "{store_id}/{camera_id}";
 
 // "2026-11-25T16:59:01.123Z" for microseconds since the Unix epoch (UTC, millisecond precision).

@@ -363,6 +363,8 @@ static GstFlowReturn gst_retail_kafka_sink_render(GstBaseSink* bs, GstBuffer* bu
     auto r = sink->push(*frame, g_get_real_time());  // disk only, never the network
     GST_LOG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": %zu events", frame->source.frame_index,
                    r.accepted);
+    if (!r.warning.empty())  // once per disk-full episode; the flow goes on (on-spool-full)
+      GST_ELEMENT_WARNING(self, RESOURCE, NO_SPACE_LEFT, ("%s", r.warning.c_str()), (nullptr));
     if (!r.rejected.empty()) {
       std::lock_guard<std::mutex> lk(self->impl->state_mutex);
       if (!self->impl->state) return GST_FLOW_OK;
@@ -410,6 +412,7 @@ static gboolean gst_retail_kafka_sink_event(GstBaseSink* bs, GstEvent* event) {
         self->impl->state->eos_flushed = true;
         sink = self->impl->state->sink;
       }
+      sink->stream_ended();
       const uint64_t left = sink->flush(timeout_ms);
       post_counters(self, sink->counters());
       report_left(self, left, sink->spool_dir(), "at EOS");

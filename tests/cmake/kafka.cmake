@@ -19,3 +19,6 @@ retail_add_test(integration_kafkasink_mock LABEL integration
   SOURCES integration/kafkasink_mock_test.cpp TIMEOUT 400)
 retail_add_test(integration_kafkasink_kafka09 LABEL integration
   SOURCES integration/kafkasink_kafka09_test.cpp TIMEOUT 400)
+# Faults (ctest -L faults): the spool's disk fills (tmpfs), SIGKILL + restart of the sink.
+retail_add_test(integration_kafkasink_faults LABEL faults
+  SOURCES integration/kafkasink_faults_test.cpp TIMEOUT 400)

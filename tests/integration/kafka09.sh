@@ -5,6 +5,7 @@
 #   kafka09.sh kill <dir>      SIGKILL the broker (ZooKeeper keeps running)
 #   kafka09.sh restart <dir>   start the broker again on the same port and log dir
 #   kafka09.sh stop <dir>      kill both
+#   kafka09.sh topic <dir> <name> <partitions>   create a topic (before the first message)
 # State (pids, ports, logs, kafka-logs/) lives in <dir>.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,9 @@ java_opts=(-Xms64m -Xmx256m -XX:+UseSerialGC -Djava.awt.headless=true
   "-Dlog4j.configuration=file:$kafka_home/config/log4j.properties" "-Dkafka.logs.dir=$dir/logs")
 cp="$kafka_home/libs/*"
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'; }
+# Two distinct free ports, both held open until both are known (one port per call could hand
+# out the same port twice: the first is released before the second is asked for).
+free_ports() { node -e 'const n=require("net");const a=n.createServer(),b=n.createServer();a.listen(0,"127.0.0.1",()=>b.listen(0,"127.0.0.1",()=>{console.log(a.address().port+" "+b.address().port);a.close();b.close();}));'; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 start_broker() {
@@ -47,7 +50,9 @@ start_broker() {
 
 case "$cmd" in
   start)
-    zk_port=$(free_port); k_port=$(free_port)
+    read -r zk_port k_port < <(free_ports)
+    [ -n "$zk_port" ] && [ -n "$k_port" ] && [ "$zk_port" != "$k_port" ] ||
+      { echo "no two free ports (got '$zk_port' '$k_port')" >&2; exit 1; }
     echo "$k_port" >"$dir/kafka.port"; echo "$zk_port" >"$dir/zk.port"
     cat >"$dir/zk.properties" <<CONF
 dataDir=$dir/zk-data
@@ -86,6 +91,11 @@ CONF
     ;;
   restart)
     start_broker
+    ;;
+  topic)
+    java "${java_opts[@]}" -cp "$cp" kafka.admin.TopicCommand --zookeeper "127.0.0.1:$(cat "$dir/zk.port")" \
+      --create --topic "${3:?topic}" --partitions "${4:?partitions}" --replication-factor 1 \
+      >"$dir/topic.out" 2>&1 || { cat "$dir/topic.out" >&2; exit 1; }
     ;;
   stop)
     kill -9 "$(cat "$dir/kafka.pid")" 2>/dev/null || true
