@@ -118,6 +118,7 @@ struct App {
   GMainLoop* loop = nullptr;
   SoupServer* server = nullptr;
   bool shutting_down = false;
+  std::atomic<bool> exiting{false};  // main() is tearing down: the watchdog prints nothing
   std::atomic<int> exit_code{0};
   gint64 started_us = 0;
 };
@@ -649,6 +650,7 @@ gboolean on_signal(gpointer data) {
   // summary from the lock-free counters.
   std::thread([app] {
     std::this_thread::sleep_for(std::chrono::milliseconds(app->config.shutdown_timeout_ms + 2000));
+    if (app->exiting.load()) _exit(app->exit_code.load());  // the summary is already out
     std::printf("retail-launch summary: %s\n", counters_json(app).c_str());
     std::fflush(stdout);
     log_line("shutdown watchdog: a camera did not stop within shutdown_timeout_ms + 2 s; "
@@ -832,12 +834,11 @@ int main(int argc, char** argv) {
   built.clear();
   g_main_loop_run(app.loop);
 
-  bool all_stopped = true;
-  for (auto& c : app.cameras) all_stopped = all_stopped && !c->gen;
+  // maybe_quit ends the loop only once every camera is stopped or ended: nothing runs any more.
   std::printf("retail-launch summary: %s\n", summary_json(&app).c_str());
   std::fflush(stdout);
   log_line("stopped cleanly");
-  if (!all_stopped) _exit(app.exit_code.load());  // unreachable in practice (maybe_quit)
+  app.exiting.store(true);
   g_thread_pool_free(app.pool, FALSE, TRUE);
   if (app.server != nullptr) g_object_unref(app.server);
   app.cameras.clear();
