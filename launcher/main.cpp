@@ -60,9 +60,9 @@ struct CounterProp {
   const char* prop;
 };
 constexpr CounterProp kProps[kCounters] = {
-    {false, "frames"},   {false, "dropped-frames"},   {false, "reconnects"},
-    {true, "produced"},  {true, "delivered"},          {true, "spooled"},
-    {true, "replayed"},  {true, "dropped-by-policy"}, {true, "spool-bytes"}};
+    {false, "frames"},  {false, "dropped-frames"},   {false, "reconnects"},
+    {true, "produced"}, {true, "delivered"},         {true, "spooled"},
+    {true, "replayed"}, {true, "dropped-by-policy"}, {true, "spool-bytes"}};
 
 // One build of one camera's pipeline. Shared by the main loop and the worker tasks on it; the
 // elements stay alive as long as any holder does.
@@ -89,12 +89,12 @@ struct Camera {
   std::array<uint64_t, kCounters> base{};  // sums over the generations already torn down
   std::atomic<uint64_t> restarts{0};
   std::optional<retail::config::Backoff> backoff;
-  bool ended_after_stop = false;    // ... by the camera's own end of stream
+  bool ended_after_stop = false;  // ... by the camera's own end of stream
   gint64 error_at_us = 0;
   uint32_t delay_ms = 0;
   std::string last_error;
-  guint timer = 0;      // pending restart
-  guint bus_watch = 0;  // on the current generation's bus
+  guint timer = 0;           // pending restart
+  guint bus_watch = 0;       // on the current generation's bus
   gint64 down_since_us = 0;  // 0 = up
   // Updated once a second (main thread).
   uint64_t last_frames = 0;
@@ -105,9 +105,7 @@ struct Camera {
     const uint64_t live = gen ? gen->v[c].load() : 0;
     return c == kSpoolBytes ? (gen ? live : base[c]) : base[c] + live;
   }
-  bool up() const {
-    return state == CamState::kRunning && gen && gen->connected.load();
-  }
+  bool up() const { return state == CamState::kRunning && gen && gen->connected.load(); }
 };
 
 struct App {
@@ -208,7 +206,12 @@ std::string error_text(GstMessage* m, const StorePipeline& store) {
   std::string text = std::string(GST_OBJECT_NAME(GST_MESSAGE_SRC(m))) +
                      (where.empty() ? "" : " (" + where + ")") + ": " +
                      (e != nullptr ? e->message : "error");
-  if (dbg != nullptr) text += std::string(" [") + dbg + "]";
+  if (dbg != nullptr) {  // one log line: the details may hold newlines
+    std::string d = dbg;
+    for (char& ch : d)
+      if (ch == '\n') ch = ' ';
+    text += " [" + d + "]";
+  }
   g_clear_error(&e);
   g_free(dbg);
   return text;
@@ -229,8 +232,7 @@ void run_task(gpointer data, gpointer) {
         }
       }
       if (g->p) {
-        if (gst_element_set_state(g->p->pipeline, GST_STATE_PLAYING) ==
-            GST_STATE_CHANGE_FAILURE) {
+        if (gst_element_set_state(g->p->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
           g->start_error = "a stage failed to start";
           GstBus* bus = gst_element_get_bus(g->p->pipeline);
           if (GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR)) {
@@ -333,8 +335,8 @@ void camera_failed(App* app, Camera* cam, const std::string& reason, bool at_sta
   const uint64_t n = ++cam->restarts;
   if (cam->down_since_us == 0) cam->down_since_us = now;
   log_line("camera " + cam->id + (at_start ? ": restart failed: " : ": error: ") + reason +
-             "; rebuilding this camera in " + std::to_string(cam->delay_ms) + " ms (restart " +
-             std::to_string(n) + ", the other cameras keep running)");
+           "; rebuilding this camera in " + std::to_string(cam->delay_ms) + " ms (restart " +
+           std::to_string(n) + ", the other cameras keep running)");
 }
 
 // A worker finished a start or a stop (main thread).
@@ -376,10 +378,11 @@ gboolean on_task_done(gpointer data) {
   } else {
     cam->state = CamState::kWaiting;
     const gint64 waited_ms = (g_get_monotonic_time() - cam->error_at_us) / 1000;
-    const guint left = waited_ms >= cam->delay_ms ? 0 : cam->delay_ms - static_cast<guint>(waited_ms);
-    cam->timer = g_timeout_add_full(G_PRIORITY_DEFAULT, left, on_restart_timer,
-                                    new Watch{app, cam, 0},
-                                    [](gpointer p) { delete static_cast<Watch*>(p); });
+    const guint left =
+        waited_ms >= cam->delay_ms ? 0 : cam->delay_ms - static_cast<guint>(waited_ms);
+    cam->timer =
+        g_timeout_add_full(G_PRIORITY_DEFAULT, left, on_restart_timer, new Watch{app, cam, 0},
+                           [](gpointer p) { delete static_cast<Watch*>(p); });
   }
   return G_SOURCE_REMOVE;
 }
@@ -468,10 +471,9 @@ std::string render_metrics(App* app) {
   per_camera("retail_camera_latency_seconds", "gauge",
              "End-to-end latency, capture to end of analytics (mean over the last second)",
              [](const Camera& c) { return c.latency_s; });
-  per_camera("retail_camera_latency_max_seconds", "gauge", "Largest end-to-end latency seen",
-             [](const Camera& c) {
-               return static_cast<double>(c.stats->latency_max_us.load()) / 1e6;
-             });
+  per_camera(
+      "retail_camera_latency_max_seconds", "gauge", "Largest end-to-end latency seen",
+      [](const Camera& c) { return static_cast<double>(c.stats->latency_max_us.load()) / 1e6; });
   per_camera("retail_camera_dropped_frames_total", "counter",
              "Oldest frames dropped because analytics were slower than the camera",
              [](const Camera& c) { return c.value(kDroppedFrames); });
@@ -617,8 +619,7 @@ std::string counters_json(App* app) {
   bool first = true;
   for (auto& c : app->cameras) {
     o << (first ? "" : ",") << '"' << label(c->id) << "\":{\"frames\":" << c->stats->frames.load()
-      << ",\"events\":" << c->stats->events.load() << ",\"restarts\":" << c->restarts.load()
-      << '}';
+      << ",\"events\":" << c->stats->events.load() << ",\"restarts\":" << c->restarts.load() << '}';
     first = false;
   }
   o << "}}";
@@ -653,8 +654,9 @@ gboolean on_signal(gpointer data) {
     if (app->exiting.load()) _exit(app->exit_code.load());  // the summary is already out
     std::printf("retail-launch summary: %s\n", counters_json(app).c_str());
     std::fflush(stdout);
-    log_line("shutdown watchdog: a camera did not stop within shutdown_timeout_ms + 2 s; "
-             "exiting (undelivered events stay in the spool)");
+    log_line(
+        "shutdown watchdog: a camera did not stop within shutdown_timeout_ms + 2 s; "
+        "exiting (undelivered events stay in the spool)");
     _exit(app->exit_code.load());
   }).detach();
   for (auto& c : app->cameras) {

@@ -62,7 +62,7 @@ class StorePipeline {
  private:
   const config::StoreConfig& config_;
   std::map<std::string, std::string> paths_;  // element name -> JSON path
-  std::string campaigns_tmp_;  // inline campaigns written here for adoverlay
+  std::string campaigns_tmp_;                 // inline campaigns written here for adoverlay
 };
 
 }  // namespace retail::launcher

@@ -443,8 +443,7 @@ class Parser {
              "make max >= initial, e.g. {\"initial\": 1000, \"max\": 30000}");
     }
     if (JsonNode* h = json_object_get_member(o, "health")) {
-      JsonObject* ho =
-          object(h, "$.health", "give {\"max_down\": 0, \"down_after_ms\": 5000}");
+      JsonObject* ho = object(h, "$.health", "give {\"max_down\": 0, \"down_after_ms\": 5000}");
       only_keys(ho, "$.health", {"max_down", "down_after_ms"});
       if (JsonNode* n = json_object_get_member(ho, "max_down")) {
         const double v = number(n, "$.health.max_down", "a number of cameras, e.g. 0");

@@ -13,8 +13,8 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -100,10 +100,12 @@ std::string store_json(const std::vector<Cam>& cams, int mport, const std::strin
   return R"({
   "store_id": "iso",
   "cameras": [
-    )" + c + R"(
+    )" + c +
+         R"(
   ],
   "stages": [{"element": "identity"}],
-  "kafka": )" + kafka +
+  "kafka": )" +
+         kafka +
          R"(,
   "restart_backoff_ms": {"initial": 500, "max": 1500},
   "health": {"down_after_ms": 0},
@@ -169,8 +171,7 @@ void stop_and_expect_clean_exit(ChildProcess* p, const std::string& what) {
   const auto t0 = Clock::now();
   p->signal(SIGTERM);
   const int code = p->wait(kShutdownTimeoutMs + 2000 + 3000);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
   EXPECT_EQ(code, 0) << what << ": " << p->err();
   EXPECT_NE(p->out().find("retail-launch summary: "), std::string::npos) << p->out();
   std::printf("[ %s: SIGTERM -> exit %d after %lld ms ]\n", what.c_str(), code,
@@ -185,8 +186,8 @@ double baseline_fps(const std::string& dir, const std::string& clip, const std::
   EXPECT_TRUE(p.start({launcher_bin(), dir + "/baseline.json"}, dir + "/baseline"));
   Metrics m;
   if (!wait_metrics(
-          mport, 30000, [](const Metrics& x) { return x.cam("retail_camera_frames_total", "good") >= 30; },
-          &m)) {
+          mport, 30000,
+          [](const Metrics& x) { return x.cam("retail_camera_frames_total", "good") >= 30; }, &m)) {
     ADD_FAILURE() << "baseline did not start: " << p.err();
     return 0;
   }
@@ -248,9 +249,10 @@ TEST_F(LauncherIsolation, ErroringStageRestartsOnlyItsCameraOthersKeepTheirFrame
       &m))
       << p.err();
   const Window w = measure(mport, "good", "bad");
-  std::printf("[ good: %.2f fps beside the failing camera vs %.2f alone (%.1f%%); bad restarts "
-              "%.0f -> %.0f; %d scrapes ]\n",
-              w.fps, base, 100.0 * w.fps / base, w.restarts_before, w.restarts_after, w.scrapes);
+  std::printf(
+      "[ good: %.2f fps beside the failing camera vs %.2f alone (%.1f%%); bad restarts "
+      "%.0f -> %.0f; %d scrapes ]\n",
+      w.fps, base, 100.0 * w.fps / base, w.restarts_before, w.restarts_after, w.scrapes);
   EXPECT_GE(w.fps, 0.95 * base) << "the healthy camera lost more than 5% of its frame rate";
   EXPECT_GT(w.restarts_after, w.restarts_before) << "the failing camera keeps being rebuilt";
   EXPECT_TRUE(w.healthy_always_up);
@@ -276,7 +278,8 @@ TEST_F(LauncherIsolation, ErroringStageRestartsOnlyItsCameraOthersKeepTheirFrame
   const std::string out = p.out();
   ASSERT_TRUE(std::regex_search(
       out, sm,
-      std::regex(R"re("good":\{"frames":(\d+),"events":\d+,"reconnects":\d+,"dropped_frames":\d+,"produced":(\d+),"delivered":(\d+),"spooled":\d+,"dropped_by_policy":\d+,"restarts":0\})re")))
+      std::regex(
+          R"re("good":\{"frames":(\d+),"events":\d+,"reconnects":\d+,"dropped_frames":\d+,"produced":(\d+),"delivered":(\d+),"spooled":\d+,"dropped_by_policy":\d+,"restarts":0\})re")))
       << out;
   EXPECT_EQ(std::stol(sm[3]), std::stol(sm[2])) << out;
   EXPECT_EQ(static_cast<long>(lines_of(dir + "/events-good.jsonl").size()), std::stol(sm[3]));
@@ -390,10 +393,11 @@ TEST_F(LauncherIsolation, FullSpoolDiskOnOneCameraNeverSlowsTheOther) {
   Metrics now;
   std::string problem;
   ASSERT_TRUE(scrape(mport, &now, &problem)) << problem;
-  std::printf("[ good: %.2f fps beside the full spool vs %.2f alone (%.1f%%); full: restarts %.0f, "
-              "dropped by policy %.0f; %d scrapes ]\n",
-              w.fps, base, 100.0 * w.fps / base, now.cam("retail_camera_restarts_total", "full"),
-              now.cam("retail_sink_dropped_total", "full"), w.scrapes);
+  std::printf(
+      "[ good: %.2f fps beside the full spool vs %.2f alone (%.1f%%); full: restarts %.0f, "
+      "dropped by policy %.0f; %d scrapes ]\n",
+      w.fps, base, 100.0 * w.fps / base, now.cam("retail_camera_restarts_total", "full"),
+      now.cam("retail_sink_dropped_total", "full"), w.scrapes);
   EXPECT_GE(w.fps, 0.95 * base) << "the healthy camera lost more than 5% of its frame rate";
   EXPECT_TRUE(w.healthy_always_up);
   EXPECT_EQ(now.cam("retail_camera_restarts_total", "good"), 0.0);

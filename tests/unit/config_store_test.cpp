@@ -238,7 +238,8 @@ TEST(StoreConfig, RestartBackoffAndHealthHaveDefaultsAndAreValidated) {
   const std::string two =
       R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/a"}, {"id": "b", "uri": "rtsp://h/b"}], )";
   const auto c = parse_store_config(
-      two + R"("restart_backoff_ms": {"initial": 200, "max": 800}, "health": {"max_down": 1, "down_after_ms": 0}})",
+      two +
+          R"("restart_backoff_ms": {"initial": 200, "max": 800}, "health": {"max_down": 1, "down_after_ms": 0}})",
       "s.json");
   EXPECT_EQ(c.restart_backoff.initial_ms, 200U);
   EXPECT_EQ(c.restart_backoff.max_ms, 800U);
