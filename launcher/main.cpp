@@ -719,7 +719,24 @@ std::string start_all(App& app, const std::string& file,
 
 }  // namespace
 
+// True when retailcamsrc comes from the elements linked into this executable. A registry scan
+// inside the process (GST_REGISTRY_FORK=no, or no gst-plugin-scanner) dlopens an installed
+// libgstretail.so first, whose types then take the names and the statically linked elements
+// cannot register: the process would run a second, half-registered copy of gst-retail.
+bool static_elements_in_use() {
+  GstElementFactory* f = gst_element_factory_find("retailcamsrc");
+  if (f == nullptr) return false;
+  GstPlugin* plugin = gst_plugin_feature_get_plugin(GST_PLUGIN_FEATURE(f));
+  const bool ok = plugin != nullptr && gst_plugin_get_filename(plugin) == nullptr;
+  if (plugin != nullptr) gst_object_unref(plugin);
+  gst_object_unref(f);
+  return ok;
+}
+
 int main(int argc, char** argv) {
+  // The elements are linked in: a registry rebuild must run in gst-plugin-scanner (the default),
+  // never in this process (see static_elements_in_use).
+  g_unsetenv("GST_REGISTRY_FORK");
   gst_init(&argc, &argv);
   bool check_only = false;
   bool print_launch = false;
@@ -739,6 +756,14 @@ int main(int argc, char** argv) {
   }
   if (file.empty()) return usage();
   retail_plugin_register_static();
+  if (!static_elements_in_use()) {
+    log_line(
+        "the gst-retail elements of this executable could not be registered: a libgstretail.so "
+        "was loaded into the process first (GStreamer rebuilt its registry in-process). Fix: "
+        "install gst-plugin-scanner (gstreamer1.0 package) or run once with "
+        "GST_REGISTRY_UPDATE=no");
+    return 2;
+  }
 
   App app;
   app.started_us = g_get_real_time();
