@@ -9,4 +9,10 @@ add_executable(retail-launch
   ${CMAKE_CURRENT_LIST_DIR}/store_pipeline.cpp)
 target_include_directories(retail-launch PRIVATE ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(retail-launch PRIVATE gstretail_obj PkgConfig::SOUP PkgConfig::GLIB)
+# Export nothing (see retail-launch.map): the elements are linked in, and a libgstretail.so loaded
+# into the same process must keep its own copy of everything.
+target_link_options(retail-launch PRIVATE
+  "LINKER:--version-script=${CMAKE_CURRENT_LIST_DIR}/retail-launch.map")
+set_property(TARGET retail-launch APPEND PROPERTY LINK_DEPENDS
+  ${CMAKE_CURRENT_LIST_DIR}/retail-launch.map)
 install(TARGETS retail-launch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -155,8 +155,7 @@ void validate_elements(const config::StoreConfig& c) {
   }
 }
 
-StorePipeline::StorePipeline(const config::StoreConfig& config) {
-  pipeline_ = gst_pipeline_new(("store-" + config.store_id).c_str());
+StorePipeline::StorePipeline(const config::StoreConfig& config) : config_(config) {
   if (!config.campaigns_json.empty()) {
     gchar* path = nullptr;
     GError* err = nullptr;
@@ -172,43 +171,73 @@ StorePipeline::StorePipeline(const config::StoreConfig& config) {
     g_free(path);
     std::ofstream(campaigns_tmp_) << config.campaigns_json;
   }
-  try {
-    for (const auto& cam : config.cameras) build_branch(config, cam);
-  } catch (...) {
-    gst_object_unref(pipeline_);
-    pipeline_ = nullptr;
-    throw;
+  // Element names are "<camera>-<role>": the JSON path of the block each one is built from.
+  for (const auto& cam : config.cameras) {
+    const std::string p = cam.id + "-";
+    paths_[p + "camsrc"] = cam.json_path + ".uri";
+    for (const auto& st : config::stages_for(config, cam)) paths_[p + st.element] = st.json_path;
+    if (config.kafka) paths_[p + "kafkasink"] = config.kafka->json_path;
+    if (config.output.kind == config::OutputKind::kFile) paths_[p + "file"] = "$.output.path";
   }
 }
 
 StorePipeline::~StorePipeline() {
-  if (pipeline_ != nullptr) {
-    gst_element_set_state(pipeline_, GST_STATE_NULL);
-    gst_object_unref(pipeline_);
-  }
   if (!campaigns_tmp_.empty()) g_remove(campaigns_tmp_.c_str());
 }
 
-GstElement* StorePipeline::make(const char* factory, const std::string& name) {
-  GstElement* e = gst_element_factory_make(factory, name.c_str());
-  if (e == nullptr)
-    throw Error(ErrorKind::kNotFound, std::string("GStreamer element '") + factory +
-                                          "' is not installed. Fix: install the package that "
-                                          "provides it (scripts/deps.txt)");
-  gst_bin_add(GST_BIN(pipeline_), e);
-  return e;
+CameraPipeline::~CameraPipeline() {
+  if (pipeline != nullptr) {
+    gst_element_set_state(pipeline, GST_STATE_NULL);  // no-op when already NULL (the usual case)
+    gst_object_unref(pipeline);
+  }
 }
 
-void StorePipeline::build_branch(const config::StoreConfig& c, const config::Camera& cam) {
-  Branch b;
-  b.camera_id = cam.id;
+std::string StorePipeline::json_path_of(const GstObject* element) const {
+  // The message may come from a child of one of ours (e.g. the decoder inside retailcamsrc).
+  for (GstObject* o = GST_OBJECT(gst_object_ref(const_cast<GstObject*>(element))); o != nullptr;) {
+    const gchar* name = GST_OBJECT_NAME(o);
+    auto it = name != nullptr ? paths_.find(name) : paths_.end();
+    if (it != paths_.end()) {
+      gst_object_unref(o);
+      return it->second;
+    }
+    GstObject* parent = gst_object_get_parent(o);
+    gst_object_unref(o);
+    o = parent;
+  }
+  return "";
+}
+
+namespace {
+
+struct Builder {
+  GstElement* bin;
+  GstElement* make(const char* factory, const std::string& name) {
+    GstElement* e = gst_element_factory_make(factory, name.c_str());
+    if (e == nullptr)
+      throw Error(ErrorKind::kNotFound, std::string("GStreamer element '") + factory +
+                                            "' is not installed. Fix: install the package that "
+                                            "provides it (scripts/deps.txt)");
+    gst_bin_add(GST_BIN(bin), e);
+    return e;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CameraPipeline> StorePipeline::build(size_t index, BranchStats* stats) const {
+  const config::StoreConfig& c = config_;
+  const config::Camera& cam = c.cameras.at(index);
+  auto out = std::make_unique<CameraPipeline>();
+  out->pipeline = gst_pipeline_new((c.store_id + "-" + cam.id).c_str());
+  gst_object_ref_sink(out->pipeline);
+  Builder bld{out->pipeline};
   const std::string p = cam.id + "-";
-  b.camsrc = make("retailcamsrc", p + "camsrc");
-  paths_[GST_ELEMENT_NAME(b.camsrc)] = cam.json_path + ".uri";
-  g_object_set(b.camsrc, "uri", cam.uri.c_str(), "store-id", c.store_id.c_str(), "camera-id",
+  out->camsrc = bld.make("retailcamsrc", p + "camsrc");
+  g_object_set(out->camsrc, "uri", cam.uri.c_str(), "store-id", c.store_id.c_str(), "camera-id",
                cam.id.c_str(), "max-fps", cam.fps_limit, nullptr);
-  config::apply_settings(G_OBJECT(b.camsrc), cam.source, c.file);
-  GstElement* prev = b.camsrc;
+  config::apply_settings(G_OBJECT(out->camsrc), cam.source, c.file);
+  GstElement* prev = out->camsrc;
   auto link = [&](GstElement* next) {
     if (!gst_element_link(prev, next))
       throw Error(ErrorKind::kConfig,
@@ -219,8 +248,7 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
     prev = next;
   };
   for (const auto& st : config::stages_for(c, cam)) {
-    GstElement* e = make(st.element.c_str(), p + st.element);
-    paths_[GST_ELEMENT_NAME(e)] = st.json_path;
+    GstElement* e = bld.make(st.element.c_str(), p + st.element);
     config::apply_settings(G_OBJECT(e), for_camera(st, cam.id), c.file);
     if (st.element == "retaildetect" && cam.roi && st.find("roi") == nullptr) {
       const std::string roi = std::to_string(cam.roi->x) + "," + std::to_string(cam.roi->y) + "," +
@@ -231,73 +259,59 @@ void StorePipeline::build_branch(const config::StoreConfig& c, const config::Cam
       const std::string f = !c.campaigns_file.empty() ? c.campaigns_file : campaigns_tmp_;
       if (!f.empty()) g_object_set(e, "campaigns-file", f.c_str(), nullptr);
     }
-    b.stages.push_back(e);
     link(e);
   }
   // End of the analytics chain: per-camera frames, events and end-to-end latency.
   GstPad* end = gst_element_get_static_pad(prev, "src");
-  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_BUFFER, end_of_chain, b.stats.get(), nullptr);
-  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, end_of_chain_events, b.stats.get(),
-                    nullptr);
+  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_BUFFER, end_of_chain, stats, nullptr);
+  gst_pad_add_probe(end, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, end_of_chain_events, stats, nullptr);
   gst_object_unref(end);
 
   const bool has_output = c.output.kind != config::OutputKind::kNone;
-  if (c.kafka && has_output) {
-    GstElement* tee = make("tee", p + "tee");
-    link(tee);
-  }
+  if (c.kafka && has_output) link(bld.make("tee", p + "tee"));
   GstElement* fork = prev;
   if (c.kafka) {
     prev = fork;
-    if (has_output) {
-      GstElement* q = make("queue", p + "kafka-queue");
-      link(q);
-    }
-    b.kafkasink = make("kafkasink", p + "kafkasink");
-    paths_[GST_ELEMENT_NAME(b.kafkasink)] = c.kafka->json_path;
+    if (has_output) link(bld.make("queue", p + "kafka-queue"));
+    out->kafkasink = bld.make("kafkasink", p + "kafkasink");
     // Ids also name the default spool folder (one per camera).
-    // async=false: a camera that never sends a frame must not hold the whole pipeline out of
-    // PLAYING (an async sink waits for its first buffer to preroll).
-    g_object_set(b.kafkasink, "store-id", c.store_id.c_str(), "camera-id", cam.id.c_str(), "sync",
-                 FALSE, "async", FALSE, nullptr);
-    config::apply_settings(G_OBJECT(b.kafkasink), for_camera(*c.kafka, cam.id), c.file);
-    link(b.kafkasink);
+    // async=false: a camera that never sends a frame must not hold its pipeline out of PLAYING
+    // (an async sink waits for its first buffer to preroll).
+    g_object_set(out->kafkasink, "store-id", c.store_id.c_str(), "camera-id", cam.id.c_str(),
+                 "sync", FALSE, "async", FALSE, nullptr);
+    config::apply_settings(G_OBJECT(out->kafkasink), for_camera(*c.kafka, cam.id), c.file);
+    link(out->kafkasink);
   }
   prev = fork;
   if (has_output) {
-    GstElement* q = make("queue", p + "out-queue");
+    GstElement* q = bld.make("queue", p + "out-queue");
     gst_util_set_object_arg(G_OBJECT(q), "leaky", "downstream");
     g_object_set(q, "max-size-buffers", 5U, "max-size-bytes", 0U, "max-size-time",
                  static_cast<guint64>(0), nullptr);
     link(q);
-    link(make("videoconvert", p + "convert"));
+    link(bld.make("videoconvert", p + "convert"));
     if (c.output.kind == config::OutputKind::kDisplay) {
-      GstElement* sink = make("autovideosink", p + "display");
+      GstElement* sink = bld.make("autovideosink", p + "display");
       g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
       link(sink);
     } else {
-      GstElement* enc = make("x264enc", p + "x264enc");
+      GstElement* enc = bld.make("x264enc", p + "x264enc");
       gst_util_set_object_arg(G_OBJECT(enc), "speed-preset", "ultrafast");
       gst_util_set_object_arg(G_OBJECT(enc), "tune", "zerolatency");
       link(enc);
-      link(make("h264parse", p + "h264parse"));
-      link(make("mp4mux", p + "mp4mux"));
-      GstElement* fs = make("filesink", p + "file");
-      paths_[GST_ELEMENT_NAME(fs)] = "$.output.path";
+      link(bld.make("h264parse", p + "h264parse"));
+      link(bld.make("mp4mux", p + "mp4mux"));
+      GstElement* fs = bld.make("filesink", p + "file");
       g_object_set(fs, "location", replace_camera(c.output.path, cam.id).c_str(), "sync", FALSE,
                    "async", FALSE, nullptr);
       link(fs);
     }
   } else if (!c.kafka) {
-    GstElement* sink = make("fakesink", p + "fakesink");
+    GstElement* sink = bld.make("fakesink", p + "fakesink");
     g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
     link(sink);
   }
-  branches_.push_back(std::move(b));
-}
-
-void StorePipeline::send_eos() {
-  for (auto& b : branches_) gst_element_send_event(b.camsrc, gst_event_new_eos());
+  return out;
 }
 
 std::string StorePipeline::launch_line(const config::StoreConfig& c, const config::Camera& cam) {

@@ -1,5 +1,5 @@
-// retail-launch: one GStreamer pipeline for a whole store, built from a validated StoreConfig with
-// the same elements a gst-launch-1.0 user would write (one branch per camera).
+// retail-launch: one GStreamer pipeline per camera of a store, built from a validated StoreConfig
+// with the same elements a gst-launch-1.0 user would write.
 #pragma once
 
 #include <gst/gst.h>
@@ -24,16 +24,16 @@ struct BranchStats {
   std::atomic<int64_t> latency_max_us{0};
 };
 
-struct Branch {
-  std::string camera_id;
+// One camera's own GstPipeline (own bus, own clock): a camera's state changes never take another
+// camera's locks, so one camera can be torn down and rebuilt while the others run.
+struct CameraPipeline {
+  GstElement* pipeline = nullptr;   // owned; set it to NULL before the last reference goes
   GstElement* camsrc = nullptr;     // borrowed (owned by the pipeline)
   GstElement* kafkasink = nullptr;  // borrowed, may be null
-  std::vector<GstElement*> stages;  // borrowed
-  std::unique_ptr<BranchStats> stats = std::make_unique<BranchStats>();
-  // Updated once a second by the launcher (main thread only).
-  uint64_t last_frames = 0;
-  double fps = 0.0;
-  double latency_s = 0.0;
+  CameraPipeline() = default;
+  ~CameraPipeline();
+  CameraPipeline(const CameraPipeline&) = delete;
+  CameraPipeline& operator=(const CameraPipeline&) = delete;
 };
 
 // Resolves element names to GTypes and checks every setting against the element's properties
@@ -41,34 +41,28 @@ struct Branch {
 // file, JSON path and fix. Nothing is created.
 void validate_elements(const config::StoreConfig& config);
 
+// Builds the per-camera pipelines of a store. Thread-safe after construction (build() is const
+// and may run on a worker thread while the main loop runs).
 class StorePipeline {
  public:
-  explicit StorePipeline(const config::StoreConfig& config);  // builds, does not start
+  explicit StorePipeline(const config::StoreConfig& config);  // throws retail::Error
   ~StorePipeline();
   StorePipeline(const StorePipeline&) = delete;
   StorePipeline& operator=(const StorePipeline&) = delete;
 
-  GstElement* pipeline() const { return pipeline_; }
-  std::vector<Branch>& branches() { return branches_; }
-  // Sends EOS into every camera (the branches drain, kafkasink flushes on EOS).
-  void send_eos();
-  // The JSON path of the config block an element was built from ("" if unknown), for errors.
-  std::string json_path_of(const std::string& element_name) const {
-    auto it = paths_.find(element_name);
-    return it == paths_.end() ? "" : it->second;
-  }
+  // Builds (does not start) camera `index`'s pipeline; `stats` (which must outlive it) counts
+  // frames, events and latency at the end of its analytics chain. Throws retail::Error.
+  std::unique_ptr<CameraPipeline> build(size_t index, BranchStats* stats) const;
+  // The JSON path of the config block an element (or its parent) was built from ("" if unknown).
+  std::string json_path_of(const GstObject* element) const;
 
   // The equivalent gst-launch-1.0 description of one camera's branch (for --print-launch).
   static std::string launch_line(const config::StoreConfig& config, const config::Camera& camera);
 
  private:
-  void build_branch(const config::StoreConfig& config, const config::Camera& camera);
-  GstElement* make(const char* factory, const std::string& name);
-
-  GstElement* pipeline_ = nullptr;
-  std::vector<Branch> branches_;
+  const config::StoreConfig& config_;
   std::map<std::string, std::string> paths_;  // element name -> JSON path
-  std::string campaigns_tmp_;  // inline campaigns written here for adoverlay
+  std::string campaigns_tmp_;                 // inline campaigns written here for adoverlay
 };
 
 }  // namespace retail::launcher

@@ -174,7 +174,7 @@ class Parser {
     JsonObject* o = object(root.get(), "$", "the file must hold one JSON object");
     only_keys(o, "$",
               {"store_id", "models", "cameras", "stages", "campaigns", "kafka", "output", "metrics",
-               "shutdown_timeout_ms"});
+               "shutdown_timeout_ms", "restart_backoff_ms", "health"});
 
     JsonNode* sid = json_object_get_member(o, "store_id");
     if (sid == nullptr) fail("$.store_id", "missing", "add \"store_id\": \"<your store id>\"");
@@ -421,6 +421,46 @@ class Parser {
       const double v = number(t, "$.shutdown_timeout_ms", "milliseconds, e.g. 10000");
       if (v < 0 || v > 3600000) fail("$.shutdown_timeout_ms", "out of range", "use 0..3600000 ms");
       c.shutdown_timeout_ms = static_cast<uint32_t>(v);
+    }
+    if (JsonNode* r = json_object_get_member(o, "restart_backoff_ms")) {
+      const char* fix = "give {\"initial\": 1000, \"max\": 30000} (milliseconds)";
+      JsonObject* ro = object(r, "$.restart_backoff_ms", fix);
+      only_keys(ro, "$.restart_backoff_ms", {"initial", "max"});
+      auto ms = [&](const char* key, uint32_t* out) {
+        JsonNode* n = json_object_get_member(ro, key);
+        if (n == nullptr) return;
+        const std::string p = std::string("$.restart_backoff_ms.") + key;
+        const double v = number(n, p, "milliseconds, e.g. 1000");
+        if (v < 1 || v > 3600000 || v != static_cast<uint32_t>(v))
+          fail(p, "out of range", "use a whole number of milliseconds in 1..3600000");
+        *out = static_cast<uint32_t>(v);
+      };
+      ms("initial", &c.restart_backoff.initial_ms);
+      ms("max", &c.restart_backoff.max_ms);
+      if (c.restart_backoff.max_ms < c.restart_backoff.initial_ms)
+        fail("$.restart_backoff_ms.max",
+             "smaller than initial (" + std::to_string(c.restart_backoff.initial_ms) + " ms)",
+             "make max >= initial, e.g. {\"initial\": 1000, \"max\": 30000}");
+    }
+    if (JsonNode* h = json_object_get_member(o, "health")) {
+      JsonObject* ho = object(h, "$.health", "give {\"max_down\": 0, \"down_after_ms\": 5000}");
+      only_keys(ho, "$.health", {"max_down", "down_after_ms"});
+      if (JsonNode* n = json_object_get_member(ho, "max_down")) {
+        const double v = number(n, "$.health.max_down", "a number of cameras, e.g. 0");
+        if (v < 0 || v != static_cast<uint32_t>(v) || v >= static_cast<double>(c.cameras.size()))
+          fail("$.health.max_down",
+               "must be a whole number below the number of cameras (" +
+                   std::to_string(c.cameras.size()) + ")",
+               "use 0 (any camera down = 503) up to " + std::to_string(c.cameras.size() - 1));
+        c.health.max_down = static_cast<uint32_t>(v);
+      }
+      if (JsonNode* n = json_object_get_member(ho, "down_after_ms")) {
+        const double v = number(n, "$.health.down_after_ms", "milliseconds, e.g. 5000");
+        if (v < 0 || v > 3600000 || v != static_cast<uint32_t>(v))
+          fail("$.health.down_after_ms", "out of range",
+               "use a whole number of milliseconds in 0..3600000");
+        c.health.down_after_ms = static_cast<uint32_t>(v);
+      }
     }
     return c;
   }

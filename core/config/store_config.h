@@ -67,6 +67,19 @@ struct Metrics {
   int port = 9100;  // 0 = pick a free port (printed at start)
 };
 
+// Fault isolation (docs/CONFIG.md, "Restarts and health"): a camera whose branch posts an error
+// is rebuilt alone after a capped exponential delay.
+struct RestartBackoff {
+  uint32_t initial_ms = 1000;  // first delay; also the delay again after `max_ms` of good running
+  uint32_t max_ms = 30000;     // cap of the doubling delay (+-10% jitter on top)
+};
+
+// When /healthz answers 503: more than `max_down` cameras have been down for `down_after_ms`.
+struct Health {
+  uint32_t max_down = 0;
+  uint32_t down_after_ms = 5000;
+};
+
 struct StoreConfig {
   std::string file;  // the config file (as given)
   std::string dir;   // its folder: relative creatives/outputs resolve from here
@@ -81,6 +94,8 @@ struct StoreConfig {
   Output output;
   Metrics metrics;
   uint32_t shutdown_timeout_ms = 10000;  // bounded wait for EOS + kafkasink flush
+  RestartBackoff restart_backoff;
+  Health health;
 };
 
 // Parses and validates `text` (the content of `file`). Throws retail::Error: kConfig for a

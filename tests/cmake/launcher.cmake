@@ -21,6 +21,17 @@ if(GSTRTSPSERVER_FOUND AND TARGET retail-launch)
   retail_add_test(integration_launcher_faults LABEL faults
     SOURCES integration/launcher_faults_test.cpp LIBS retail_rtsp_support TIMEOUT 300)
   add_dependencies(integration_launcher_faults retail-launch)
+
+  # Fault isolation: one camera's error restarts only that camera. Two labels (faults and
+  # integration): gtest_discover_tests cannot carry a list property, so the tests are listed at
+  # configure time (gtest_add_tests) and labelled here.
+  add_executable(integration_launcher_isolation integration/launcher_isolation_test.cpp)
+  target_link_libraries(integration_launcher_isolation PRIVATE retail_test_main retail_rtsp_support)
+  gtest_add_tests(TARGET integration_launcher_isolation
+    SOURCES integration/launcher_isolation_test.cpp TEST_LIST retail_isolation_tests)
+  set_tests_properties(${retail_isolation_tests} PROPERTIES LABELS "faults;integration"
+    TIMEOUT 300 ENVIRONMENT "${RETAIL_TEST_ENV}" SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
+  add_dependencies(integration_launcher_isolation retail-launch)
 endif()
 
 # The camera pipelines of pipelines/ (file, RTSP on loopback, four cameras).

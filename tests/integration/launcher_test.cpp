@@ -102,6 +102,7 @@ std::string store_config(const std::vector<std::pair<std::string, std::string>>&
          R"(/spool-{camera}"},
   "metrics": {"port": )" +
          std::to_string(metrics_port) + R"(},
+  "health": {"max_down": 1},
   "shutdown_timeout_ms": 15000
 })";
 }
@@ -182,8 +183,10 @@ TEST_F(RtspStore, KilledCameraReturnsOthersNeverStopSilentCameraReportedDownNoEv
 
   // /healthz answers; the silent camera is reported down while the others are up.
   std::string body;
-  EXPECT_EQ(retail::test::http_get(mport, "/healthz", &body), 200);
-  EXPECT_NE(body.find("ok"), std::string::npos) << body;
+  // One camera down is within health.max_down (1): 200, and the body names it.
+  EXPECT_EQ(retail::test::http_get(mport, "/healthz", &body), 200) << body;
+  EXPECT_NE(body.find("\"status\":\"ok\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"ghost\""), std::string::npos) << body;
   EXPECT_EQ(m.cam("retail_camera_up", "ghost"), 0.0);
   EXPECT_EQ(m.cam("retail_camera_frames_total", "ghost"), 0.0);
   for (const auto& id : live) EXPECT_EQ(m.cam("retail_camera_up", id), 1.0) << id;

@@ -228,3 +228,39 @@ TEST(StoreConfig, MissingFileIsNotFound) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/store.json"), std::string::npos);
   }
 }
+
+TEST(StoreConfig, RestartBackoffAndHealthHaveDefaultsAndAreValidated) {
+  const auto d = parse_store_config(kMinimal, "/etc/retail/store.json");
+  EXPECT_EQ(d.restart_backoff.initial_ms, 1000U);
+  EXPECT_EQ(d.restart_backoff.max_ms, 30000U);
+  EXPECT_EQ(d.health.max_down, 0U);
+  EXPECT_EQ(d.health.down_after_ms, 5000U);
+  const std::string two =
+      R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/a"}, {"id": "b", "uri": "rtsp://h/b"}], )";
+  const auto c = parse_store_config(
+      two +
+          R"("restart_backoff_ms": {"initial": 200, "max": 800}, "health": {"max_down": 1, "down_after_ms": 0}})",
+      "s.json");
+  EXPECT_EQ(c.restart_backoff.initial_ms, 200U);
+  EXPECT_EQ(c.restart_backoff.max_ms, 800U);
+  EXPECT_EQ(c.health.max_down, 1U);
+  EXPECT_EQ(c.health.down_after_ms, 0U);
+  struct Case {
+    std::string json, words;
+  };
+  const Case bad[] = {
+      {R"("restart_backoff_ms": 1000})", "$.restart_backoff_ms: expected a JSON object"},
+      {R"("restart_backoff_ms": {"initial": 0}})", "$.restart_backoff_ms.initial: out of range"},
+      {R"("restart_backoff_ms": {"initial": 5000, "max": 1000}})",
+       "$.restart_backoff_ms.max: smaller than initial"},
+      {R"("restart_backoff_ms": {"first": 5}})", "$.restart_backoff_ms.first: unknown key"},
+      {R"("health": {"max_down": 2}})", "$.health.max_down: must be a whole number below"},
+      {R"("health": {"max_down": 0.5}})", "$.health.max_down"},
+      {R"("health": {"down_after_ms": -1}})", "$.health.down_after_ms: out of range"},
+  };
+  for (const auto& b : bad) {
+    const std::string m = error_of(two + b.json);
+    EXPECT_NE(m.find(b.words), std::string::npos) << b.json << " -> " << m;
+    EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+  }
+}
