@@ -11,15 +11,35 @@ issues that are not counted even when only the project pipeline reports them, wi
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
 
 TIME_LIMIT_S = 120  # per run; the longest cell takes ~30 s on an idle machine
 
-# Issue summary (as gst-validate prints it) -> why it does not fail the test.
+# Issues of upstream elements that are timing-dependent: the baseline reports them in some runs
+# only, so "not in this run's baseline" says nothing about the project's elements. Such an issue
+# is not counted when every pad it was detected on belongs to one of the listed stock elements
+# (by element-name prefix, as gst-validate prints "Detected on <element:pad, ...>"); on any other
+# pad (a project element's, or its direct peer) it counts as usual.
+# Summary -> (stock element-name prefixes, why it is upstream).
+UPSTREAM_RACES = {
+    "buffer was received after EOS": (
+        ("multiqueue", "h264parse", "capsfilter", "avdec_h264"),
+        "the seek with a stop position (simple_seeks, 3rd seek: start=2 stop=3): avdec_h264 "
+        "returns GST_FLOW_EOS for the first frame past the segment's stop, multiqueue drops the "
+        "queued frames, then still pushes one demuxed past the stop into h264parse/avdec_h264 "
+        "(GST_DEBUG=videodecoder:5,multiqueue:5 shows 'flow error eos', 'Dropping EOS buffer', "
+        "then 'Pushing buffer'). The baseline of stock elements only (filesrc ! decodebin ! "
+        "videoconvert ! identity ! videoconvert ! fakesink) reports it in about half of the runs "
+        "on the same pads; whether a run does depends on thread timing."),
+}
+
+# Issue summary (as gst-validate prints it) -> why it does not fail the test even when only the
+# project pipeline reports it (on any pad).
 OVERRIDES = {
-    # (none yet)
+    # (none)
 }
 
 SCENARIOS = ["none", "seek_forward", "seek_backward", "scrub_forward_seeking",
@@ -46,18 +66,24 @@ def pipelines(src, shared, work):
         # kafkasink to a JSON-lines file, behind retailcamsrc and the zones.
         "kafka_file": (f"retailcamsrc uri=file://{clip} sync=false drop-old=false ! "
                        f"retailtrack ! retailzones zones={zones} ! "
-                       f"kafkasink location={work}/events.jsonl sync=true",
+                       f"kafkasink location={work}/events.jsonl spool-dir={work}/spool-file "
+                       f"sync=true",
                        f"uridecodebin uri=file://{clip} ! identity ! identity ! fakesink"),
         # kafkasink to librdkafka's mock cluster (test.mock.num.brokers: in-process brokers).
         "kafka_mock": (f"{decode} ! retaildetect interval=3 ! retailtrack ! "
                        f"kafkasink brokers=127.0.0.1:9 topic=conformance "
-                       f"kafka-config=test.mock.num.brokers=1 spool-dir={work}/spool sync=true",
+                       f"kafka-config=test.mock.num.brokers=1 spool-dir={work}/spool-mock "
+                       f"sync=true",
                        f"{decode} ! identity ! identity ! fakesink sync=true"),
     }
 
 
-def env_for(validate_dir, src):
+def env_for(validate_dir, src, work):
     env = dict(os.environ)
+    # Each cell owns its files: kafkasink's default spool (<user cache>/gst-retail/spool/...) is
+    # flock()ed, so two cells sharing it (ctest -j) fail to start ("Pipeline failed to go to
+    # PLAYING"); every path a cell writes is under its WORK_DIR.
+    env["XDG_CACHE_HOME"] = f"{work}/cache"
     b = f"{validate_dir}/build/validate"
     env["PATH"] = f"{b}/tools:" + env.get("PATH", "")
     env["LD_LIBRARY_PATH"] = f"{b}/gst/validate" + (
@@ -68,6 +94,33 @@ def env_for(validate_dir, src):
 
 
 ISSUE = re.compile(r"^\s+(critical|warning|issue|ignore)\s*:\s*(.+?)\s*$")
+DETECTED = re.compile(r"^\s+Detected on <(.*)>\s*$")
+
+
+def parse_issues(lines):
+    """{(level, summary): set of pads ("element:pad") it was detected on}"""
+    issues = {}
+    current = None
+    for l in lines:
+        m = ISSUE.match(l)
+        if m:
+            current = (m.group(1), m.group(2))
+            issues.setdefault(current, set())
+            continue
+        m = DETECTED.match(l)
+        if m and current is not None:
+            issues[current].update(p.strip() for p in m.group(1).split(","))
+    return issues
+
+
+def upstream_race(summary, pads):
+    """The reason when this issue is a known upstream race on stock pads only, else None."""
+    if summary not in UPSTREAM_RACES or not pads:
+        return None
+    prefixes, reason = UPSTREAM_RACES[summary]
+    if all(p.split(":")[0].startswith(prefixes) for p in pads):
+        return reason
+    return None
 
 
 def run(label, desc, scenario, env, out):
@@ -84,18 +137,14 @@ def run(label, desc, scenario, env, out):
         rc, timed_out = -1, True
     lines = [l for l in text.replace("\r", "\n").splitlines()
              if l.strip() and not l.startswith("<position")]
-    issues = set()
-    for l in lines:
-        m = ISSUE.match(l)
-        if m:
-            issues.add((m.group(1), m.group(2)))
-    out[label] = (rc, timed_out, issues, lines)
+    out[label] = (rc, timed_out, parse_issues(lines), lines)
 
 
 def main():
     validate_dir, src, shared, work, name, scenario = sys.argv[1:7]
-    os.makedirs(work, exist_ok=True)
-    env = env_for(validate_dir, src)
+    shutil.rmtree(work, ignore_errors=True)  # nothing from an earlier run (spool, events)
+    os.makedirs(work)
+    env = env_for(validate_dir, src, work)
     project, baseline = pipelines(src, shared, work)[name]
     out = {}
     threads = [threading.Thread(target=run, args=(k, d, scenario, env, out))
@@ -113,11 +162,23 @@ def main():
     failures = []
     if ptimeout:
         failures.append(f"the project pipeline did not finish within {TIME_LIMIT_S} s")
-    for level, summary in sorted(pissues - bissues):
-        if summary in OVERRIDES:
+    for (level, summary), pads in sorted(pissues.items()):
+        if summary in UPSTREAM_RACES:
+            # Decided by the pads alone, whatever this run's baseline did (deterministic).
+            race = upstream_race(summary, pads)
+            if race is not None:
+                print(f"upstream race (not counted): {level}: {summary} on "
+                      f"{', '.join(sorted(pads))}: {race}")
+                continue
+            failures.append(f"{level}: {summary} detected on pads beyond the upstream race's "
+                            f"({', '.join(sorted(pads))})")
+        elif (level, summary) in bissues:
+            continue
+        elif summary in OVERRIDES:
             print(f"override: {level}: {summary} ({OVERRIDES[summary]})")
         else:
-            failures.append(f"new issue over the baseline: {level}: {summary}")
+            failures.append(f"new issue over the baseline: {level}: {summary} "
+                            f"(detected on {', '.join(sorted(pads))})")
     if prc != 0 and brc == 0 and not ptimeout:
         failures.append(f"gst-validate-1.0 returned {prc} on the project pipeline, 0 on the baseline")
     for f in failures:
