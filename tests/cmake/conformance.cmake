@@ -51,12 +51,4 @@ if(TARGET retail-launch)
             ${CMAKE_BINARY_DIR}/conformance/launcher_validate_tracer)
   set_tests_properties(conformance_launcher_validate_tracer PROPERTIES LABELS conformance
     FIXTURES_REQUIRED gst_validate TIMEOUT 300 ENVIRONMENT "${RETAIL_TEST_ENV}")
-  # Known failure (2026-12-02), disabled: no critical issue is reported and the shutdown
-  # completes ("retail-launch: stopped cleanly", summary printed), but then the process aborts
-  # in glibc ("free(): invalid pointer" / "double free or corruption (out)", exit -6) in every
-  # ctest run under GST_TRACERS=validate; without the tracer it exits 0. Run by hand from a
-  # shell (same config, same environment) it exits 0, and never under gdb. To be found in
-  # the launcher's exit path (teardown after "stopped cleanly") or in the 2021 validate tracer;
-  # the launcher is being reworked (per-camera pipelines). Run it: ctest -R launcher_validate.
-  set_tests_properties(conformance_launcher_validate_tracer PROPERTIES DISABLED TRUE)
 endif()
