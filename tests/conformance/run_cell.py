@@ -36,6 +36,16 @@ UPSTREAM_RACES = {
         "on the same pads; whether a run does depends on thread timing."),
 }
 
+# Position past the duration by less than one frame of the clip (25 fps: 40 ms) is qtdemux's: the
+# last video frame of hamilton_640x360.mp4 ends at 10.0278 s, the movie duration is 10.008 s. A
+# position query that lands between that frame and the EOS reports 10.0278 > 10.008: the stock
+# `uridecodebin uri=... ! video/x-raw ! fakesink` under fast_forward does in 2 of 12 runs. Counted
+# when the excess is larger (a project element's own timestamps: the original retailcamsrc bug
+# was seconds past the end). Values from the WARN log of the report (GST_DEBUG=validate*:3).
+POSITION_PAST_DURATION = ("Query position reported a value superior than what query duration "
+                          "returned")
+POSITION_SLACK_S = 0.040
+
 # Issue summary (as gst-validate prints it) -> why it does not fail the test even when only the
 # project pipeline reports it (on any pad).
 OVERRIDES = {
@@ -57,9 +67,10 @@ def pipelines(src, shared, work):
     def chain(elems, identity):
         return " ! ".join("identity" if identity else e for e in elems)
     return {
-        # retailcamsrc on a file; baseline: uridecodebin, as in the issue.
+        # retailcamsrc on a file; baseline: uridecodebin, as in the issue, on the same (video)
+        # stream: without the capsfilter it may link the audio pad.
         "camsrc": (f"retailcamsrc uri=file://{clip} sync=false drop-old=false ! fakesink",
-                   f"uridecodebin uri=file://{clip} ! fakesink"),
+                   f"uridecodebin uri=file://{clip} ! video/x-raw ! fakesink"),
         # Every per-frame element in a realistic chain.
         "analytics": (f"{decode} ! {chain(analytics, False)} ! videoconvert ! fakesink",
                       f"{decode} ! {chain(analytics, True)} ! videoconvert ! fakesink"),
@@ -68,7 +79,8 @@ def pipelines(src, shared, work):
                        f"retailtrack ! retailzones zones={zones} ! "
                        f"kafkasink location={work}/events.jsonl spool-dir={work}/spool-file "
                        f"sync=true",
-                       f"uridecodebin uri=file://{clip} ! identity ! identity ! fakesink"),
+                       f"uridecodebin uri=file://{clip} ! video/x-raw ! identity ! identity ! "
+                       f"fakesink"),
         # kafkasink to librdkafka's mock cluster (test.mock.num.brokers: in-process brokers).
         "kafka_mock": (f"{decode} ! retaildetect interval=3 ! retailtrack ! "
                        f"kafkasink brokers=127.0.0.1:9 topic=conformance "
@@ -84,6 +96,7 @@ def env_for(validate_dir, src, work):
     # flock()ed, so two cells sharing it (ctest -j) fail to start ("Pipeline failed to go to
     # PLAYING"); every path a cell writes is under its WORK_DIR.
     env["XDG_CACHE_HOME"] = f"{work}/cache"
+    env.setdefault("GST_DEBUG", "validate*:3")  # each report with its values (POSITION_SLACK_S)
     b = f"{validate_dir}/build/validate"
     env["PATH"] = f"{b}/tools:" + env.get("PATH", "")
     env["LD_LIBRARY_PATH"] = f"{b}/gst/validate" + (
@@ -95,6 +108,19 @@ def env_for(validate_dir, src, work):
 
 ISSUE = re.compile(r"^\s+(critical|warning|issue|ignore)\s*:\s*(.+?)\s*$")
 DETECTED = re.compile(r"^\s+Detected on <(.*)>\s*$")
+PAST = re.compile(r"Reported position (\d+):(\d+):([\d.]+) > reported duration (\d+):(\d+):([\d.]+)")
+
+
+def position_excess_s(lines):
+    """The largest (position - duration) of the 'position superior to duration' reports."""
+    worst = None
+    for l in lines:
+        m = PAST.search(l)
+        if m:
+            g = [float(x) for x in m.groups()]
+            excess = (g[0] * 3600 + g[1] * 60 + g[2]) - (g[3] * 3600 + g[4] * 60 + g[5])
+            worst = excess if worst is None else max(worst, excess)
+    return worst
 
 
 def parse_issues(lines):
@@ -172,6 +198,12 @@ def main():
                 continue
             failures.append(f"{level}: {summary} detected on pads beyond the upstream race's "
                             f"({', '.join(sorted(pads))})")
+        elif summary == POSITION_PAST_DURATION and (
+                position_excess_s(plines) is not None and
+                position_excess_s(plines) <= POSITION_SLACK_S):
+            print(f"upstream (not counted): {level}: {summary} by "
+                  f"{position_excess_s(plines) * 1000:.1f} ms (<= one frame: qtdemux's last "
+                  f"frame past the movie duration)")
         elif (level, summary) in bissues:
             continue
         elif summary in OVERRIDES:
