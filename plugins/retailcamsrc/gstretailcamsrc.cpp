@@ -343,7 +343,9 @@ GstPadProbeReturn on_decoded(GstPad* pad, GstPadProbeInfo* info, gpointer data) 
       impl->segment_sent = true;
       GstSegment seg;
       gst_segment_init(&seg, GST_FORMAT_TIME);
-      GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_segment(&seg);
+      GstEvent* out = gst_event_new_segment(&seg);
+      impl->segment_seqnum = gst_event_get_seqnum(out);  // the forced EOS carries it
+      GST_PAD_PROBE_INFO_DATA(info) = out;
       gst_event_unref(ev);
       return GST_PAD_PROBE_OK;
     }
@@ -1000,6 +1002,11 @@ static gboolean gst_retail_cam_src_send_event(GstElement* element, GstEvent* eve
       ++impl->gen;
       impl->cv.notify_all();
       if (impl->entry != nullptr) entry = GST_PAD(gst_object_ref(impl->entry));
+      // Like a demuxer's EOS: the seqnum of the segment it ends (the last one sent downstream).
+      if (impl->segment_seqnum != GST_SEQNUM_INVALID) {
+        event = gst_event_make_writable(event);
+        gst_event_set_seqnum(event, impl->segment_seqnum);
+      }
     }
     gboolean ok = FALSE;
     if (entry != nullptr) {

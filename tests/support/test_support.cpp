@@ -1,8 +1,11 @@
 #include "support/test_support.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <vector>
 
 #include "common/paths.h"
 #include "meta/retail_meta.h"
@@ -23,6 +26,95 @@ void init_gstreamer() {
   gst_init(nullptr, nullptr);
   retail_plugin_register_static();
   done = true;
+}
+
+namespace {
+
+GstTracer* active_leaks_tracer() {
+  GstTracer* leaks = nullptr;
+  GList* tracers = gst_tracing_get_active_tracers();
+  for (GList* l = tracers; l != nullptr; l = l->next)
+    if (leaks == nullptr && g_str_equal(G_OBJECT_TYPE_NAME(l->data), "GstLeaksTracer"))
+      leaks = GST_TRACER(gst_object_ref(l->data));
+  g_list_free_full(tracers, gst_object_unref);
+  return leaks;
+}
+
+// The tracer's live objects. It hands them over without taking a ref (freeing the structure
+// would unref objects it does not own), so every structure is kept, reachable, until exit.
+const GValue* live_objects(GstTracer* leaks) {
+  static std::vector<GstStructure*> kept;
+  GstStructure* info = nullptr;
+  g_signal_emit_by_name(leaks, "get-live-objects", &info);
+  if (info == nullptr) return nullptr;
+  kept.push_back(info);
+  return gst_structure_get_value(info, "live-objects-list");
+}
+
+const void* object_of(const GValue* v) {
+  return G_VALUE_HOLDS_OBJECT(v) ? static_cast<const void*>(g_value_get_object(v))
+                                 : static_cast<const void*>(g_value_get_boxed(v));
+}
+
+std::set<const void*>& alive_at_start() {
+  static std::set<const void*> objects;
+  return objects;
+}
+
+}  // namespace
+
+void start_leak_check() {
+  GstTracer* leaks = active_leaks_tracer();
+  if (leaks == nullptr) return;
+  const GValue* list = live_objects(leaks);
+  gst_object_unref(leaks);
+  for (guint i = 0; list != nullptr && i < gst_value_list_get_size(list); ++i) {
+    const GstStructure* s = gst_value_get_structure(gst_value_list_get_value(list, i));
+    if (const GValue* obj = gst_structure_get_value(s, "object")) alive_at_start().insert(object_of(obj));
+  }
+}
+
+bool check_no_leaks() {
+  GstTracer* leaks = active_leaks_tracer();
+  if (leaks == nullptr) return true;
+  // Threads of the tests' pipelines (task pools) drop their last refs asynchronously.
+  gst_task_cleanup_all();
+  const GValue* list = live_objects(leaks);
+  gst_object_unref(leaks);
+  // The caps of the typefinders belong to the registry too (set when their plugin is loaded).
+  std::set<const void*> registry_caps;
+  GList* typefinders = gst_type_find_factory_get_list();
+  for (GList* l = typefinders; l != nullptr; l = l->next)
+    registry_caps.insert(gst_type_find_factory_get_caps(GST_TYPE_FIND_FACTORY(l->data)));
+  gst_plugin_feature_list_free(typefinders);
+  std::vector<std::string> report;
+  for (guint i = 0; list != nullptr && i < gst_value_list_get_size(list); ++i) {
+    const GstStructure* s = gst_value_get_structure(gst_value_list_get_value(list, i));
+    const GValue* obj = gst_structure_get_value(s, "object");
+    if (obj == nullptr || alive_at_start().count(object_of(obj)) > 0) continue;
+    // The registry (plugins and their features) lives as long as the process: a plugin loaded
+    // on first use is not a leak.
+    const GType type = G_VALUE_TYPE(obj);
+    if (g_type_is_a(type, GST_TYPE_PLUGIN) || g_type_is_a(type, GST_TYPE_PLUGIN_FEATURE) ||
+        registry_caps.count(object_of(obj)) > 0)
+      continue;
+    guint refs = 0;
+    gst_structure_get_uint(s, "ref-count", &refs);
+    gchar* desc = gst_info_strdup_printf("%" GST_PTR_FORMAT, object_of(obj));
+    std::string line = std::string("  ") + G_VALUE_TYPE_NAME(obj) + " (refs " +
+                       std::to_string(refs) + "): " + desc;
+    g_free(desc);
+    const gchar* trace = gst_structure_get_string(s, "trace");
+    if (trace != nullptr && *trace != '\0') line += std::string("\n") + trace;
+    report.push_back(line);
+  }
+  if (report.empty()) return true;
+  std::fprintf(stderr,
+               "LEAKS: %zu GStreamer object(s) created by the tests still alive at exit (leaks "
+               "tracer; GST_LEAKS_TRACER_STACK_TRACE=1 shows where each was created):\n",
+               report.size());
+  for (const auto& line : report) std::fprintf(stderr, "%s\n", line.c_str());
+  return false;
 }
 
 RunResult::~RunResult() {

@@ -22,6 +22,15 @@ bool shared_present();
 // Registers libgstretail's elements statically (idempotent). test_main calls it.
 void init_gstreamer();
 
+// The leaks tracer (GST_TRACERS=leaks; inactive otherwise): start_leak_check() notes what is
+// alive after gst_init (the registry, loaded before any test); check_no_leaks() prints every
+// other GstObject/GstMiniObject still alive (type, ref count, description, and the creation stack
+// with GST_LEAKS_TRACER_STACK_TRACE=1) and returns false when there is one. Plugins and plugin
+// features loaded on first use live as long as the process and are not counted. test_main calls
+// both, around the tests.
+void start_leak_check();
+bool check_no_leaks();
+
 // Runs `description` (gst-launch syntax) to EOS. An appsink named `sink` (if present) is drained
 // and each buffer's analytics handed to `on_frame` (may be null). Returns the error text
 // ("" on success). `timeout_s` bounds the run.
