@@ -3,7 +3,11 @@
 // recall at the back end's working threshold, CPU and wall time per frame, and each figure as a
 // ratio against Yolo-Fastest measured in the same run. Also the people found in two group photos
 // (19 and 4 faces: every face is a person) as a sanity check away from PETS.
-//   build/bench/bench_detect_accuracy [--step 5] [--threads 1] [--no-hog]
+//   build/bench/bench_detect_accuracy [--step 5] [--threads 1] [--no-hog] [--only TEXT]
+//                                     [--dump DIR]
+// --only keeps the back ends whose label contains TEXT; --dump writes each back end's detections
+// (score >= 0.05) as a MOTChallenge detection file DIR/<file stem>.det.txt (pixel boxes, MOT
+// frame = video frame index + 1) for `retail-mot track` (use --step 1 for tracking).
 // Frames go in as I420 (what decoders hand the element); nms-iou 0.45 and min-person-height-px
 // 24 are retaildetect's defaults. CPU = CLOCK_THREAD_CPUTIME_ID of the calling thread, which is
 // all the work with --threads 1 (the default).
@@ -70,6 +74,8 @@ int main(int argc, char** argv) {
   int step = 5;
   int threads = 1;
   bool hog = true;
+  std::string only;
+  std::string dump;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--step" && i + 1 < argc) {
@@ -78,8 +84,14 @@ int main(int argc, char** argv) {
       threads = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--no-hog") {
       hog = false;
+    } else if (a == "--only" && i + 1 < argc) {
+      only = argv[++i];
+    } else if (a == "--dump" && i + 1 < argc) {
+      dump = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--step N] [--threads N] [--no-hog]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--step N] [--threads N] [--no-hog] [--only TEXT] [--dump DIR]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -145,6 +157,7 @@ int main(int argc, char** argv) {
   double last_cpu = 0, last_wall = 0;
   size_t last_g10 = 0, last_g2 = 0;
   for (const Model& m : models) {
+    if (!only.empty() && std::string(m.label).find(only) == std::string::npos) continue;
     std::map<int, std::vector<retail::detect::ScoredBox>> found;
     double cpu = 0;
     double wall = 0;
@@ -191,6 +204,17 @@ int main(int argc, char** argv) {
         for (const auto& d : det->detect(to_i420(bgr).view, {})) n += d.confidence >= m.threshold;
         return n;
       };
+      if (!dump.empty()) {
+        std::vector<retail::track::MotRow> rows;
+        for (const auto& [idx, dets] : found)
+          for (const auto& d : dets)
+            rows.push_back({idx + 1, -1, d.box.x * fw, d.box.y * fh, d.box.w * fw, d.box.h * fh,
+                            d.score});
+        std::string stem = *m.file != 0 ? std::string(m.file) : std::string("hog");
+        stem = stem.substr(stem.find('/') + 1);
+        stem = stem.substr(0, stem.rfind('.'));
+        retail::track::write_mot(dump + "/" + stem + ".det.txt", rows);
+      }
       g10 = count(photos[0]);
       g2 = count(photos[1]);
     }

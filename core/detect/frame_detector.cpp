@@ -1,5 +1,6 @@
 #include "detect/frame_detector.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <opencv2/core.hpp>
 
@@ -142,12 +143,35 @@ void append_detections(FrameAnalytics& fa, const std::vector<Detection>& detecti
   fa.objects.insert(fa.objects.end(), fresh.begin(), fresh.end());
 }
 
+std::string threshold_floor_notice(Backend b, float threshold) {
+  const float floor = score_floor(b);
+  if (!(threshold < floor)) return "";
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "person-threshold=%.2f is below the %s back end's score floor %.2f: it never "
+                "returns a person scoring under %.2f, so nothing between %.2f and %.2f reaches "
+                "retailtrack (its low-score association gets no boxes). Fix: set "
+                "person-threshold >= %.2f, or use a DNN person model (yolox, picodet, nanodet, "
+                "yolo-fastest: no floor) for low-score boxes",
+                static_cast<double>(threshold), to_string(b), static_cast<double>(floor),
+                static_cast<double>(floor), static_cast<double>(threshold),
+                static_cast<double>(floor), static_cast<double>(floor));
+  return buf;
+}
+
 FrameDetector::FrameDetector(const Config& config) : config_(config) {
   validate(config_);
   roi_ = parse_roi(config_.roi);
   if (config_.threads > 0) cv::setNumThreads(config_.threads);
   face_ = build("face", resolve_face(config_, &notices_));
   person_ = build("person", resolve_person(config_, &notices_));
+  if (person_) {
+    const std::string n = threshold_floor_notice(person_->backend(), config_.person.threshold);
+    if (!n.empty()) {
+      log::warning("detect", n);
+      setting_notices_.push_back(n);
+    }
+  }
   log::info("detect", "detectors: " + describe());
 }
 

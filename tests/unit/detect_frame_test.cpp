@@ -82,15 +82,15 @@ TEST(DetectConfig, ValidateNamesTheProperty) {
   EXPECT_NE(error_of(c).find("person-backend"), std::string::npos);
 }
 
-TEST(DetectConfig, DefaultsResolveToYuNetAndYoloFastest) {
+TEST(DetectConfig, DefaultsResolveToYuNetAndYoloxNano) {
   RETAIL_DETECT_REQUIRE_SHARED();
   const Config c;
   const DetectorConfig f = resolve_face(c);
   const DetectorConfig p = resolve_person(c);
   EXPECT_EQ(f.backend, Backend::kYuNet);
   EXPECT_EQ(f.model, paths::models_dir() + "/face/yunet_n_320x320.onnx");
-  EXPECT_EQ(p.backend, Backend::kYoloFastest);
-  EXPECT_EQ(p.model, paths::models_dir() + "/person/yolo-fastest-1.1-body.cfg");
+  EXPECT_EQ(p.backend, Backend::kYolox);
+  EXPECT_EQ(p.model, paths::models_dir() + "/person/yolox_nano_320x416.onnx");
   EXPECT_FLOAT_EQ(f.threshold, c.face.threshold);
   EXPECT_FLOAT_EQ(p.nms_iou, c.nms_iou);
 }

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "detect/average_precision.h"
 #include "detect/detector.h"
+#include "detect/frame_detector.h"
 #include "detect/internal.h"
 #include "detect_test_util.h"
 #include "track/mot_io.h"
@@ -382,6 +383,24 @@ TEST(DetectScoreFloors, HogNeverScoresBelowOneHalf) {
       lowest = std::min(lowest, d.confidence);
   // Recorded: 0.546.
   EXPECT_GE(lowest, score_floor(Backend::kHog));
+}
+
+TEST(DetectScoreFloors, ThresholdBelowTheFloorIsExplainedOnce) {
+  EXPECT_EQ(threshold_floor_notice(Backend::kYolox, 0.1F), "");
+  EXPECT_EQ(threshold_floor_notice(Backend::kYoloFastest, 0.1F), "");
+  EXPECT_EQ(threshold_floor_notice(Backend::kHog, 0.5F), "");
+  const std::string n = threshold_floor_notice(Backend::kHog, 0.1F);
+  EXPECT_NE(n.find("hog back end's score floor 0.50"), std::string::npos) << n;
+  EXPECT_NE(n.find("Fix: set person-threshold >= 0.50"), std::string::npos) << n;
+  Config c;
+  c.face.backend = Backend::kNone;
+  c.person.backend = Backend::kHog;
+  c.person.threshold = 0.2F;
+  FrameDetector d(c);
+  ASSERT_EQ(d.setting_notices().size(), 1U);
+  EXPECT_NE(d.setting_notices()[0].find("person-threshold=0.20"), std::string::npos);
+  c.person.threshold = 0.5F;
+  EXPECT_TRUE(FrameDetector(c).setting_notices().empty());
 }
 
 }  // namespace
