@@ -128,8 +128,8 @@ int main(int argc, char** argv) {
       {"yolo-fastest-1.1-body 320", Backend::kYoloFastest, "person/yolo-fastest-1.1-body.cfg", 0.5F},
       {"  (same, scores >= 0.2 only)", Backend::kYoloFastest, "person/yolo-fastest-1.1-body.cfg", 0.5F, 0.2F},
       {"nanodet-m 320", Backend::kNanoDet, "person/nanodet-m-320.onnx", 0.4F},
-      {"yolox-nano 416x416", Backend::kYolox, "person/yolox_nano_416x416.onnx", 0.4F},
-      {"yolox-nano 320x416", Backend::kYolox, "person/yolox_nano_320x416.onnx", 0.4F},
+      {"yolox-nano 416x416", Backend::kYolox, "person/yolox_nano_416x416.onnx", 0.5F},
+      {"yolox-nano 320x416", Backend::kYolox, "person/yolox_nano_320x416.onnx", 0.5F},
       {"picodet-s 320", Backend::kPicoDet, "person/picodet_s_320_coco_cv46.onnx", 0.5F},
       {"picodet-s 416", Backend::kPicoDet, "person/picodet_s_416_coco_cv46.onnx", 0.5F},
   };
