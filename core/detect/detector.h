@@ -23,12 +23,13 @@ enum class Backend {
   kUltraFace,    // faces, ONNX
   kYoloFastest,  // people, Darknet cfg + weights (default person model)
   kNanoDet,      // people, ONNX (more accurate, slower)
-  kYolox,        // people, ONNX: YOLOX raw head (COCO raw-BGR, or ByteTrack MOT normalised RGB)
-  kPicoDet,      // people, ONNX: PP-PicoDet GFL heads over 4 strides
   kHog,          // people, OpenCV built-in HOG + linear SVM (no file)
   kHaar,         // faces, OpenCV Haar cascade (opencv-data)
   kLbp,          // faces, OpenCV LBP cascade (opencv-data)
   kNone,         // this concern is switched off
+  // Appended after kNone so the enum values users may have stored stay as they were.
+  kYolox,    // people, ONNX: YOLOX raw head (COCO raw-BGR, or ByteTrack MOT normalised RGB)
+  kPicoDet,  // people, ONNX: PP-PicoDet GFL heads over 4 strides
 };
 // "auto", "yunet", "ultraface", "yolo-fastest", "nanodet", "yolox", "picodet", "hog", "haar",
 // "lbp", "none".

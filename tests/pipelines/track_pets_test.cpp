@@ -10,8 +10,10 @@
 namespace {
 
 constexpr float kW = 768.F, kH = 576.F;
-// Recorded (docs/BENCHMARKS.md): MOTA 0.636, IDF1 0.499, IDSW 89.
-constexpr double kMinMota = 0.60;
+// Recorded (docs/BENCHMARKS.md), with the MOT17-evaluation tracker defaults and Yolo-Fastest's
+// sub-0.2 scores recovered: MOTA 0.650, IDF1 0.497, IDSW 87 (before: 0.636 / 0.499 / 89 with the
+// demo defaults; the MOTA floor keeps its 0.036 margin).
+constexpr double kMinMota = 0.61;
 constexpr double kMinIdf1 = 0.46;
 
 TEST(TrackPipelines, PetsYoloFastestByteTrackReachesRecordedMotaAndIdf1) {
