@@ -3,6 +3,8 @@
 # shipped defaults, ByteTrack's MOT17 evaluation values and a grid around them, in one run, on
 # the detections of one person back end (MOTA / IDF1 / IDSW by `retail-mot eval`).
 #   bench/pipelines/track_defaults.sh [build-dir] [model]
+#   DET=det.txt bench/pipelines/track_defaults.sh [build-dir]    # detections given, e.g. by
+#       retail-mot video --chain "retaildetect face-backend=none person-threshold=0.1" --det det.txt
 # model: a person model under models/ (default: the retaildetect default,
 # person/yolox_nano_320x416.onnx). The detections come from bench_detect_accuracy --dump (the
 # core detector the element runs, every frame, scores >= 0.05); `--min-score 0.1` = what
@@ -19,6 +21,10 @@ B=$build/bench/bench_detect_accuracy
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 stem=$(basename "${model%.*}")
+if [ -n "${DET:-}" ]; then
+  det=$DET
+  model="$DET"
+else
 case "$model" in
   *yolox_nano_320x416*) only="yolox-nano 320x416" ;;
   *yolox_nano_416x416*) only="yolox-nano 416x416" ;;
@@ -30,6 +36,7 @@ case "$model" in
 esac
 "$B" --step 1 --no-hog --only "$only" --dump "$out" | tail -1 >&2
 det=$out/$stem.det.txt
+fi
 run() {  # high new match [label]
   "$M" track --det "$det" --fps 10 --min-score 0.1 --high-threshold "$1" --low-threshold 0.1 \
     --new-track-threshold "$2" --match-iou-distance "$3" --out "$out/r.txt" >/dev/null 2>&1
