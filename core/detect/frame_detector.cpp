@@ -20,7 +20,8 @@ bool models_dir_present() {
 // Shared resolution of one concern (face or person).
 DetectorConfig resolve(const char* what, const std::string& model, const char* default_model,
                        Backend backend, Backend builtin, float threshold, float nms_iou,
-                       int min_size, std::vector<std::string>* notices) {
+                       int min_size, std::vector<std::string>* notices,
+                       const char* fallback_model = nullptr) {
   DetectorConfig d;
   d.threshold = threshold;
   d.nms_iou = nms_iou;
@@ -51,6 +52,18 @@ DetectorConfig resolve(const char* what, const std::string& model, const char* d
     return d;
   }
   d.model = paths::resolve_model(model);
+  if (!paths::file_exists(d.model) && is_default && backend == Backend::kAuto &&
+      fallback_model != nullptr && models_dir_present() &&
+      paths::file_exists(paths::resolve_model(fallback_model))) {
+    // An older models folder without the default file: the previous default still works.
+    const std::string msg = std::string(what) + "-model: default " + default_model +
+                            " is not in " + paths::models_dir() + ": using " + fallback_model +
+                            " instead. Fix: update the shared models folder (models/README.md) "
+                            "or set " + prop + " explicitly";
+    log::warning("detect", msg);
+    if (notices != nullptr) notices->push_back(msg);
+    d.model = paths::resolve_model(fallback_model);
+  }
   if (!paths::file_exists(d.model)) {
     if (is_default && backend == Backend::kAuto && !models_dir_present()) {
       const std::string plural = std::string(what) == "face" ? "faces" : "people";
@@ -105,7 +118,8 @@ DetectorConfig resolve_face(const Config& c, std::vector<std::string>* notices) 
 
 DetectorConfig resolve_person(const Config& c, std::vector<std::string>* notices) {
   return resolve("person", c.person.model, kDefaultPersonModel, c.person.backend, Backend::kHog,
-                 c.person.threshold, c.nms_iou, c.person.min_height_px, notices);
+                 c.person.threshold, c.nms_iou, c.person.min_height_px, notices,
+                 kFastPersonModel);
 }
 
 void link_faces(std::vector<Object>& objects, float min_containment) {

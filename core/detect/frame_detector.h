@@ -18,6 +18,8 @@ namespace retail::detect {
 
 // Resolves one concern's model and back end:
 //  * model path relative -> looked up under the models folder (retail::paths::resolve_model);
+//  * the DEFAULT person model missing from a models folder that holds the fast one
+//    (kFastPersonModel, an older shared folder) -> the fast one, with a warning;
 //  * the DEFAULT model missing because the models folder is absent -> OpenCV built-in
 //    (Haar faces / HOG people) with a warning through retail::log, so the demo always runs;
 //  * an explicitly configured model that is missing -> retail::Error(kNotFound) naming the file

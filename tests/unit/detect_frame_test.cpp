@@ -115,6 +115,29 @@ TEST(DetectConfig, WithoutModelsFolderDefaultsFallBackToOpenCvBuiltIns) {
   EXPECT_GE(fa.count(ObjectClass::kFace), 1U);
 }
 
+TEST(DetectConfig, OlderModelsFolderWithoutTheDefaultPersonModelUsesTheFastOne) {
+  RETAIL_DETECT_REQUIRE_SHARED();
+  const std::string real = paths::models_dir();
+  const std::string dir = ::testing::TempDir() + "/older-shared";
+  std::filesystem::create_directories(dir + "/models/person");
+  for (const char* f : {"yolo-fastest-1.1-body.cfg", "yolo-fastest-1.1-body.weights"}) {
+    std::error_code ec;
+    std::filesystem::create_symlink(real + "/person/" + f, dir + "/models/person/" + f, ec);
+  }
+  SharedDirOverride o(dir);
+  Config c;
+  c.face.backend = Backend::kNone;
+  std::vector<std::string> notices;
+  const DetectorConfig p = resolve_person(c, &notices);
+  EXPECT_EQ(p.backend, Backend::kYoloFastest);
+  EXPECT_EQ(p.model, dir + "/models/person/yolo-fastest-1.1-body.cfg");
+  ASSERT_EQ(notices.size(), 1U);
+  EXPECT_NE(notices[0].find(kDefaultPersonModel), std::string::npos) << notices[0];
+  // An explicit choice is never replaced.
+  c.person.model = kDefaultPersonModel + std::string(".other");
+  EXPECT_THROW(resolve_person(c), Error);
+}
+
 TEST(DetectConfig, ExplicitMissingModelIsNotFoundAndNamesFileAndProperty) {
   Config c;
   c.face.model = "/nope/faces.onnx";
