@@ -81,6 +81,14 @@ RETAIL_DETECT_BENCH(yolo_fastest_people_768x576, Backend::kYoloFastest,
                     "person/yolo-fastest-1.1-body.cfg", 0.5F, "people");
 RETAIL_DETECT_BENCH(nanodet_people_768x576, Backend::kNanoDet, "person/nanodet-m-320.onnx", 0.4F,
                     "people");
+RETAIL_DETECT_BENCH(yolox_nano_320x416_people_768x576, Backend::kYolox,
+                    "person/yolox_nano_320x416.onnx", 0.5F, "people");
+RETAIL_DETECT_BENCH(yolox_nano_416x416_people_768x576, Backend::kYolox,
+                    "person/yolox_nano_416x416.onnx", 0.5F, "people");
+RETAIL_DETECT_BENCH(picodet_s_320_people_768x576, Backend::kPicoDet,
+                    "person/picodet_s_320_coco_cv46.onnx", 0.5F, "people");
+RETAIL_DETECT_BENCH(picodet_s_416_people_768x576, Backend::kPicoDet,
+                    "person/picodet_s_416_coco_cv46.onnx", 0.5F, "people");
 RETAIL_DETECT_BENCH(hog_people_768x576, Backend::kHog, "", 0.5F, "people");
 
 }  // namespace

@@ -62,7 +62,7 @@ void validate(const Config& c) {
       class_of(c.person.backend) != ObjectClass::kPerson)
     throw Error(ErrorKind::kConfig, std::string("person-backend=") + to_string(c.person.backend) +
                                         " detects faces, not people: use yolo-fastest, nanodet, "
-                                        "hog, auto or none");
+                                        "yolox, picodet, hog, auto or none");
   (void)parse_roi(c.roi);
 }
 

@@ -3,8 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
+#include <regex>
+#include <sstream>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -23,7 +27,8 @@ struct BackendName {
 constexpr BackendName kNames[] = {
     {Backend::kAuto, "auto"},           {Backend::kYuNet, "yunet"},
     {Backend::kUltraFace, "ultraface"}, {Backend::kYoloFastest, "yolo-fastest"},
-    {Backend::kNanoDet, "nanodet"},     {Backend::kHog, "hog"},
+    {Backend::kNanoDet, "nanodet"},     {Backend::kYolox, "yolox"},
+    {Backend::kPicoDet, "picodet"},     {Backend::kHog, "hog"},
     {Backend::kHaar, "haar"},           {Backend::kLbp, "lbp"},
     {Backend::kNone, "none"},
 };
@@ -47,14 +52,16 @@ Backend backend_from_string(const std::string& name) {
     if (l == n.name) return n.backend;
   throw Error(ErrorKind::kConfig,
               "unknown detector back end '" + name +
-                  "': use one of auto, yunet, ultraface, yolo-fastest, nanodet, hog, haar, lbp, "
-                  "none");
+                  "': use one of auto, yunet, ultraface, yolo-fastest, nanodet, yolox, picodet, "
+                  "hog, haar, lbp, none");
 }
 
 ObjectClass class_of(Backend b) {
   switch (b) {
     case Backend::kYoloFastest:
     case Backend::kNanoDet:
+    case Backend::kYolox:
+    case Backend::kPicoDet:
     case Backend::kHog:
       return ObjectClass::kPerson;
     default:
@@ -70,13 +77,25 @@ Backend infer_backend(const std::string& model_path) {
       name.find("slim") != std::string::npos)
     return Backend::kUltraFace;
   if (name.find("nanodet") != std::string::npos) return Backend::kNanoDet;
+  if (name.find("yolox") != std::string::npos || name.find("bytetrack") != std::string::npos)
+    return Backend::kYolox;
+  if (name.find("picodet") != std::string::npos) return Backend::kPicoDet;
   if (ext == ".cfg" || ext == ".weights") return Backend::kYoloFastest;
   if (name.find("lbpcascade") != std::string::npos) return Backend::kLbp;
   if (name.find("haarcascade") != std::string::npos) return Backend::kHaar;
   throw Error(ErrorKind::kConfig,
               "cannot tell which detector '" + model_path +
                   "' is from its file name: set face-backend / person-backend explicitly "
-                  "(yunet, ultraface, yolo-fastest, nanodet, haar, lbp)");
+                  "(yunet, ultraface, yolo-fastest, nanodet, yolox, picodet, haar, lbp)");
+}
+
+float score_floor(Backend b) {
+  switch (b) {
+    case Backend::kHog:
+      return 0.5F;  // hitThreshold 0: SVM margin > 0 only, mapped to >= 0.5
+    default:
+      return 0.F;
+  }
 }
 
 std::string default_cascade(Backend b) {
@@ -121,11 +140,21 @@ std::string cache_key(Backend b, const std::string& path, cv::Size input) {
 }
 
 std::shared_ptr<SharedNet> load_net(Backend b, const std::string& path, const std::string& weights,
-                                    cv::Size input, std::vector<std::string> outputs) {
+                                    cv::Size input, std::vector<std::string> outputs,
+                                    const std::string& darknet_cfg) {
   auto shared = std::make_shared<SharedNet>();
   try {
-    shared->net = weights.empty() ? cv::dnn::readNetFromONNX(path)
-                                  : cv::dnn::readNetFromDarknet(path, weights);
+    if (weights.empty()) {
+      shared->net = cv::dnn::readNetFromONNX(path);
+    } else if (darknet_cfg.empty()) {
+      shared->net = cv::dnn::readNetFromDarknet(path, weights);
+    } else {
+      std::ifstream in(weights, std::ios::binary);
+      const std::vector<uchar> model((std::istreambuf_iterator<char>(in)),
+                                     std::istreambuf_iterator<char>());
+      const std::vector<uchar> cfg(darknet_cfg.begin(), darknet_cfg.end());
+      shared->net = cv::dnn::readNetFromDarknet(cfg, model);
+    }
   } catch (const cv::Exception& e) {
     throw Error(ErrorKind::kModel,
                 std::string("cannot load ") + to_string(b) + " model '" + path +
@@ -149,6 +178,7 @@ std::shared_ptr<SharedNet> load_net(Backend b, const std::string& path, const st
     shared->net.setInput(blob);
     std::vector<cv::Mat> outs;
     shared->net.forward(outs, shared->outputs);
+    for (const cv::Mat& o : outs) shared->output_shapes.emplace_back(o.size.p, o.size.p + o.dims);
   } catch (const cv::Exception& e) {
     throw Error(ErrorKind::kModel,
                 std::string("model '") + path + "' loads but does not run as a " + to_string(b) +
@@ -159,6 +189,35 @@ std::shared_ptr<SharedNet> load_net(Backend b, const std::string& path, const st
                 e.what());
   }
   return shared;
+}
+
+std::string with_region_threshold(const std::string& cfg_text, float value) {
+  std::istringstream in(cfg_text);
+  std::ostringstream out;
+  std::string line;
+  bool region = false;
+  while (std::getline(in, line)) {
+    std::string key = line.substr(0, line.find('='));
+    key.erase(std::remove_if(key.begin(), key.end(), [](unsigned char c) { return std::isspace(c); }),
+              key.end());
+    if (!key.empty() && key.front() == '[') {
+      region = key == "[yolo]" || key == "[region]";
+      out << line << '\n';
+      if (region) out << "thresh=" << value << '\n';
+      continue;
+    }
+    if (region && key == "thresh" && line.find('=') != std::string::npos) continue;
+    out << line << '\n';
+  }
+  return out.str();
+}
+
+cv::Size input_size_from_name(const std::string& model, cv::Size fallback) {
+  static const std::regex re("(\\d+)x(\\d+)");
+  std::smatch m;
+  const std::string name = std::filesystem::path(model).filename().string();
+  if (std::regex_search(name, m, re)) return {std::stoi(m[2]), std::stoi(m[1])};
+  return fallback;
 }
 
 cv::Rect effective_roi(const ImageView& img, const cv::Rect& roi_px) {
@@ -218,7 +277,8 @@ std::unique_ptr<Detector> make_detector(const DetectorConfig& config) {
   DetectorConfig c = config;
   c.backend = b;
   const bool needs_file = b == Backend::kYuNet || b == Backend::kUltraFace ||
-                          b == Backend::kYoloFastest || b == Backend::kNanoDet;
+                          b == Backend::kYoloFastest || b == Backend::kNanoDet ||
+                          b == Backend::kYolox || b == Backend::kPicoDet;
   if (needs_file && c.model.empty())
     throw Error(ErrorKind::kConfig, std::string("back end ") + to_string(b) +
                                         " needs a model file: set the model property");
@@ -238,6 +298,10 @@ std::unique_ptr<Detector> make_detector(const DetectorConfig& config) {
       return internal::make_yolo_fastest(c);
     case Backend::kNanoDet:
       return internal::make_nanodet(c);
+    case Backend::kYolox:
+      return internal::make_yolox(c);
+    case Backend::kPicoDet:
+      return internal::make_picodet(c);
     case Backend::kHog:
       return internal::make_hog(c);
     case Backend::kHaar:

@@ -27,17 +27,36 @@ enum class Backend {
   kHaar,         // faces, OpenCV Haar cascade (opencv-data)
   kLbp,          // faces, OpenCV LBP cascade (opencv-data)
   kNone,         // this concern is switched off
+  // Appended after kNone so the enum values users may have stored stay as they were.
+  kYolox,    // people, ONNX: YOLOX raw head (COCO raw-BGR, or ByteTrack MOT normalised RGB)
+  kPicoDet,  // people, ONNX: PP-PicoDet GFL heads over 4 strides
 };
-// "auto", "yunet", "ultraface", "yolo-fastest", "nanodet", "hog", "haar", "lbp", "none".
+// "auto", "yunet", "ultraface", "yolo-fastest", "nanodet", "yolox", "picodet", "hog", "haar",
+// "lbp", "none".
 const char* to_string(Backend b);
 // Inverse of to_string(); throws retail::Error(kConfig) on an unknown name.
 Backend backend_from_string(const std::string& name);
-// The class a back end detects (kPerson for yolo-fastest/nanodet/hog, kFace otherwise).
+// The class a back end detects (kPerson for yolo-fastest/nanodet/yolox/picodet/hog, kFace
+// otherwise).
 ObjectClass class_of(Backend b);
 // Back end implied by a model file name ("yunet" -> kYuNet, "*.cfg"/"*.weights" -> kYoloFastest,
-// "nanodet" -> kNanoDet, "ultraface"/"rfb"/"slim" -> kUltraFace, "haarcascade*" -> kHaar,
-// "lbpcascade*" -> kLbp). Throws retail::Error(kConfig) when the name says nothing.
+// "nanodet" -> kNanoDet, "yolox"/"bytetrack" -> kYolox, "picodet" -> kPicoDet,
+// "ultraface"/"rfb"/"slim" -> kUltraFace, "haarcascade*" -> kHaar, "lbpcascade*" -> kLbp).
+// Throws retail::Error(kConfig) when the name says nothing.
 Backend infer_backend(const std::string& model_path);
+
+// The lowest confidence a back end can return (measured, docs/BENCHMARKS.md "Score floors"): a
+// threshold below it keeps nothing more. 0 = no floor (sigmoid scores reach ~1e-10 and below).
+// Yolo-Fastest: 0 too, because its region layers are loaded with thresh=0 (OpenCV's darknet
+// importer defaults them to 0.2 and zeroes every lower score). HOG: its SVM margin is mapped to
+// (0,1) so it has no floor either, but OpenCV's hitThreshold 0 keeps only margins > 0, i.e.
+// confidences >= 0.5.
+float score_floor(Backend b);
+
+// How a YOLOX file wants its pixels. COCO YOLOX exports take raw BGR 0..255; ByteTrack's
+// MOT-trained exports take RGB (x/255 - ImageNet mean) / ImageNet std. kAuto: ImageNet RGB when
+// the file name contains "bytetrack" or "mot" or the head has a single class, raw BGR otherwise.
+enum class YoloxInput { kAuto, kRawBgr, kImageNetRgb };
 
 // One detection. `box` and `landmarks` are normalized to the FULL frame given to detect()
 // (not to the region of interest), clipped to [0,1].
@@ -57,6 +76,7 @@ struct DetectorConfig {
   float nms_iou = 0.45F;             // IoU above which the weaker of two boxes is dropped
   int min_size_px = 0;  // smallest box kept, in frame pixels (face: shorter side; person: height)
   cv::Size input_size;  // network input (0x0 = the model's own size)
+  YoloxInput yolox_input = YoloxInput::kAuto;  // YOLOX only
 };
 
 class Detector {

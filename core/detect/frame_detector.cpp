@@ -1,5 +1,6 @@
 #include "detect/frame_detector.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <opencv2/core.hpp>
 
@@ -19,7 +20,8 @@ bool models_dir_present() {
 // Shared resolution of one concern (face or person).
 DetectorConfig resolve(const char* what, const std::string& model, const char* default_model,
                        Backend backend, Backend builtin, float threshold, float nms_iou,
-                       int min_size, std::vector<std::string>* notices) {
+                       int min_size, std::vector<std::string>* notices,
+                       const char* fallback_model = nullptr) {
   DetectorConfig d;
   d.threshold = threshold;
   d.nms_iou = nms_iou;
@@ -50,6 +52,18 @@ DetectorConfig resolve(const char* what, const std::string& model, const char* d
     return d;
   }
   d.model = paths::resolve_model(model);
+  if (!paths::file_exists(d.model) && is_default && backend == Backend::kAuto &&
+      fallback_model != nullptr && models_dir_present() &&
+      paths::file_exists(paths::resolve_model(fallback_model))) {
+    // An older models folder without the default file: the previous default still works.
+    const std::string msg = std::string(what) + "-model: default " + default_model +
+                            " is not in " + paths::models_dir() + ": using " + fallback_model +
+                            " instead. Fix: update the shared models folder (models/README.md) "
+                            "or set " + prop + " explicitly";
+    log::warning("detect", msg);
+    if (notices != nullptr) notices->push_back(msg);
+    d.model = paths::resolve_model(fallback_model);
+  }
   if (!paths::file_exists(d.model)) {
     if (is_default && backend == Backend::kAuto && !models_dir_present()) {
       const std::string plural = std::string(what) == "face" ? "faces" : "people";
@@ -104,7 +118,8 @@ DetectorConfig resolve_face(const Config& c, std::vector<std::string>* notices) 
 
 DetectorConfig resolve_person(const Config& c, std::vector<std::string>* notices) {
   return resolve("person", c.person.model, kDefaultPersonModel, c.person.backend, Backend::kHog,
-                 c.person.threshold, c.nms_iou, c.person.min_height_px, notices);
+                 c.person.threshold, c.nms_iou, c.person.min_height_px, notices,
+                 kFastPersonModel);
 }
 
 void link_faces(std::vector<Object>& objects, float min_containment) {
@@ -142,12 +157,35 @@ void append_detections(FrameAnalytics& fa, const std::vector<Detection>& detecti
   fa.objects.insert(fa.objects.end(), fresh.begin(), fresh.end());
 }
 
+std::string threshold_floor_notice(Backend b, float threshold) {
+  const float floor = score_floor(b);
+  if (!(threshold < floor)) return "";
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "person-threshold=%.2f is below the %s back end's score floor %.2f: it never "
+                "returns a person scoring under %.2f, so nothing between %.2f and %.2f reaches "
+                "retailtrack (its low-score association gets no boxes). Fix: set "
+                "person-threshold >= %.2f, or use a DNN person model (yolox, picodet, nanodet, "
+                "yolo-fastest: no floor) for low-score boxes",
+                static_cast<double>(threshold), to_string(b), static_cast<double>(floor),
+                static_cast<double>(floor), static_cast<double>(threshold),
+                static_cast<double>(floor), static_cast<double>(floor));
+  return buf;
+}
+
 FrameDetector::FrameDetector(const Config& config) : config_(config) {
   validate(config_);
   roi_ = parse_roi(config_.roi);
   if (config_.threads > 0) cv::setNumThreads(config_.threads);
   face_ = build("face", resolve_face(config_, &notices_));
   person_ = build("person", resolve_person(config_, &notices_));
+  if (person_) {
+    const std::string n = threshold_floor_notice(person_->backend(), config_.person.threshold);
+    if (!n.empty()) {
+      log::warning("detect", n);
+      setting_notices_.push_back(n);
+    }
+  }
   log::info("detect", "detectors: " + describe());
 }
 

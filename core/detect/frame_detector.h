@@ -18,6 +18,8 @@ namespace retail::detect {
 
 // Resolves one concern's model and back end:
 //  * model path relative -> looked up under the models folder (retail::paths::resolve_model);
+//  * the DEFAULT person model missing from a models folder that holds the fast one
+//    (kFastPersonModel, an older shared folder) -> the fast one, with a warning;
 //  * the DEFAULT model missing because the models folder is absent -> OpenCV built-in
 //    (Haar faces / HOG people) with a warning through retail::log, so the demo always runs;
 //  * an explicitly configured model that is missing -> retail::Error(kNotFound) naming the file
@@ -35,6 +37,10 @@ void link_faces(std::vector<Object>& objects, float min_containment);
 // clipped to [0,1], then links faces to persons (only among the appended objects).
 void append_detections(FrameAnalytics& fa, const std::vector<Detection>& detections,
                        float link_containment);
+
+// The user-facing explanation when `threshold` lies below back end `b`'s score_floor() (what
+// the tracker really receives and the fix), or "" when it does not.
+std::string threshold_floor_notice(Backend b, float threshold);
 
 struct FrameStats {
   uint64_t frames_seen = 0;
@@ -63,6 +69,9 @@ class FrameDetector {
   std::string describe() const;
   // Degradations decided at construction (e.g. the built-in fall-back), for the user.
   const std::vector<std::string>& notices() const { return notices_; }
+  // Settings that cannot do what they say, decided at construction: a person-threshold below
+  // the chosen back end's score_floor() (the element posts each once, as a SETTINGS warning).
+  const std::vector<std::string>& setting_notices() const { return setting_notices_; }
 
  private:
   Config config_;
@@ -70,6 +79,7 @@ class FrameDetector {
   std::unique_ptr<Detector> face_;
   std::unique_ptr<Detector> person_;
   std::vector<std::string> notices_;
+  std::vector<std::string> setting_notices_;
   std::atomic<uint64_t> frames_seen_{0};
   std::atomic<uint64_t> inference_runs_{0};
   std::atomic<uint64_t> objects_{0};

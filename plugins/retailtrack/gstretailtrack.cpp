@@ -318,7 +318,8 @@ static void gst_retail_track_class_init(GstRetailTrackClass* klass) {
       gobject_class, PROP_HIGH_THRESHOLD,
       g_param_spec_float("high-threshold", "High score threshold",
                          "Detections scoring above this take part in the first association "
-                         "(ByteTrack track_thresh)",
+                         "(ByteTrack track_thresh; default 0.6 = ByteTrack's MOT17 evaluation, "
+                         "tools/track.py; best IDF1 on PETS09-S2L1, docs/BENCHMARKS.md)",
                          0.F, 1.F, d.high_threshold, rw));
   g_object_class_install_property(
       gobject_class, PROP_LOW_THRESHOLD,
@@ -330,13 +331,16 @@ static void gst_retail_track_class_init(GstRetailTrackClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_NEW_TRACK_THRESHOLD,
       g_param_spec_float("new-track-threshold", "New track threshold",
-                         "Unmatched detections scoring at least this start a new track", 0.F, 1.F,
+                         "Unmatched detections scoring at least this start a new track (default "
+                         "0.7 = ByteTrack's det_thresh = track_thresh + 0.1, MOT17 evaluation)",
+                         0.F, 1.F,
                          d.new_track_threshold, rw));
   g_object_class_install_property(
       gobject_class, PROP_MATCH_IOU_DISTANCE,
       g_param_spec_float("match-iou-distance", "Match IoU distance",
                          "Largest 1 - IoU (fused with the score when fuse-score) accepted in the "
-                         "first association (ByteTrack match_thresh)",
+                         "first association (ByteTrack match_thresh; default 0.9 = its MOT17 "
+                         "evaluation, tools/track.py)",
                          0.F, 1.F, d.match_iou_distance, rw));
   g_object_class_install_property(
       gobject_class, PROP_FUSE_SCORE,

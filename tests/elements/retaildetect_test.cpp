@@ -370,6 +370,24 @@ TEST(RetailDetect, WithoutModelsFolderFallsBackWithAWarning) {
   EXPECT_NE(r.warnings[0].find("RETAIL_SHARED_DIR"), std::string::npos) << r.warnings[0];
 }
 
+TEST(RetailDetect, ThresholdBelowTheBackEndsScoreFloorWarnsOnce) {
+  auto r = run_pipeline(
+      "videotestsrc num-buffers=3 ! video/x-raw,format=I420,width=320,height=240 ! "
+      "retaildetect face-backend=none person-backend=hog person-threshold=0.1 ! "
+      "fakesink name=sink");
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.frames.size(), 3U);
+  ASSERT_EQ(r.warnings.size(), 1U);
+  EXPECT_NE(r.warnings[0].find("score floor 0.50"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("person-threshold >= 0.50"), std::string::npos) << r.warnings[0];
+  // A back end without a floor takes any threshold silently.
+  auto q = run_pipeline(
+      "videotestsrc num-buffers=1 ! video/x-raw,format=I420,width=320,height=240 ! "
+      "retaildetect face-backend=none person-threshold=0.1 ! fakesink name=sink");
+  EXPECT_EQ(q.error, "");
+  EXPECT_TRUE(q.warnings.empty()) << q.warnings[0];
+}
+
 TEST(RetailDetect, TwoNullPlayingNullCycles) {
   RETAIL_REQUIRE_SHARED();
   GstElement* p = gst_parse_launch(

@@ -81,11 +81,11 @@ TEST(RetailTrack, DefaultsComeFromCoreConfig) {
   EXPECT_EQ(static_cast<int>(buffer), d.track_buffer_frames);
   EXPECT_FLOAT_EQ(area, d.min_box_area_px);
   EXPECT_FLOAT_EQ(aspect, d.max_aspect_ratio);
-  // ByteTrack's MOT17 settings.
-  EXPECT_FLOAT_EQ(high, 0.5F);
+  // ByteTrack's MOT17 evaluation settings (tools/track.py), best IDF1 on PETS09-S2L1.
+  EXPECT_FLOAT_EQ(high, 0.6F);
   EXPECT_FLOAT_EQ(low, 0.1F);
-  EXPECT_FLOAT_EQ(fresh, 0.6F);
-  EXPECT_FLOAT_EQ(match, 0.8F);
+  EXPECT_FLOAT_EQ(fresh, 0.7F);
+  EXPECT_FLOAT_EQ(match, 0.9F);
   EXPECT_EQ(buffer, 30U);
   gst_object_unref(e);
 }

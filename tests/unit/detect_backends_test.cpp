@@ -317,7 +317,8 @@ TEST(DetectErrors, YoloNeedsItsWeightsBesideTheCfg) {
 TEST(DetectBackends, NamesRoundTripAndInference) {
   for (Backend b :
        {Backend::kAuto, Backend::kYuNet, Backend::kUltraFace, Backend::kYoloFastest,
-        Backend::kNanoDet, Backend::kHog, Backend::kHaar, Backend::kLbp, Backend::kNone})
+        Backend::kNanoDet, Backend::kHog, Backend::kHaar, Backend::kLbp, Backend::kNone,
+        Backend::kYolox, Backend::kPicoDet})
     EXPECT_EQ(backend_from_string(to_string(b)), b);
   EXPECT_THROW(backend_from_string("ssd"), Error);
   EXPECT_EQ(infer_backend("face/yunet_n_320x320.onnx"), Backend::kYuNet);

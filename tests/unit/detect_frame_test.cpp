@@ -82,15 +82,15 @@ TEST(DetectConfig, ValidateNamesTheProperty) {
   EXPECT_NE(error_of(c).find("person-backend"), std::string::npos);
 }
 
-TEST(DetectConfig, DefaultsResolveToYuNetAndYoloFastest) {
+TEST(DetectConfig, DefaultsResolveToYuNetAndYoloxNano) {
   RETAIL_DETECT_REQUIRE_SHARED();
   const Config c;
   const DetectorConfig f = resolve_face(c);
   const DetectorConfig p = resolve_person(c);
   EXPECT_EQ(f.backend, Backend::kYuNet);
   EXPECT_EQ(f.model, paths::models_dir() + "/face/yunet_n_320x320.onnx");
-  EXPECT_EQ(p.backend, Backend::kYoloFastest);
-  EXPECT_EQ(p.model, paths::models_dir() + "/person/yolo-fastest-1.1-body.cfg");
+  EXPECT_EQ(p.backend, Backend::kYolox);
+  EXPECT_EQ(p.model, paths::models_dir() + "/person/yolox_nano_320x416.onnx");
   EXPECT_FLOAT_EQ(f.threshold, c.face.threshold);
   EXPECT_FLOAT_EQ(p.nms_iou, c.nms_iou);
 }
@@ -113,6 +113,29 @@ TEST(DetectConfig, WithoutModelsFolderDefaultsFallBackToOpenCvBuiltIns) {
   FrameAnalytics fa;
   d.process(as_bgr(messi).view, fa);
   EXPECT_GE(fa.count(ObjectClass::kFace), 1U);
+}
+
+TEST(DetectConfig, OlderModelsFolderWithoutTheDefaultPersonModelUsesTheFastOne) {
+  RETAIL_DETECT_REQUIRE_SHARED();
+  const std::string real = paths::models_dir();
+  const std::string dir = ::testing::TempDir() + "/older-shared";
+  std::filesystem::create_directories(dir + "/models/person");
+  for (const char* f : {"yolo-fastest-1.1-body.cfg", "yolo-fastest-1.1-body.weights"}) {
+    std::error_code ec;
+    std::filesystem::create_symlink(real + "/person/" + f, dir + "/models/person/" + f, ec);
+  }
+  SharedDirOverride o(dir);
+  Config c;
+  c.face.backend = Backend::kNone;
+  std::vector<std::string> notices;
+  const DetectorConfig p = resolve_person(c, &notices);
+  EXPECT_EQ(p.backend, Backend::kYoloFastest);
+  EXPECT_EQ(p.model, dir + "/models/person/yolo-fastest-1.1-body.cfg");
+  ASSERT_EQ(notices.size(), 1U);
+  EXPECT_NE(notices[0].find(kDefaultPersonModel), std::string::npos) << notices[0];
+  // An explicit choice is never replaced.
+  c.person.model = kDefaultPersonModel + std::string(".other");
+  EXPECT_THROW(resolve_person(c), Error);
 }
 
 TEST(DetectConfig, ExplicitMissingModelIsNotFoundAndNamesFileAndProperty) {
