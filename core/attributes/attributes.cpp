@@ -81,6 +81,8 @@ void Config::validate() const {
           "age-band-hysteresis-years must be within 0..20");
   require(expression_publish > 0.0 && expression_publish <= 1.0,
           "expression-publish must be within (0, 1]");
+  require(scene_cut_threshold >= 0.0 && scene_cut_threshold <= 255.0,
+          "scene-cut-threshold must be within 0..255 (0 = off)");
   require(expression_min_weight >= 0.0 && expression_min_weight <= 1000.0,
           "expression-min-weight must be within 0..1000");
 }
@@ -174,7 +176,13 @@ void TrackEvidence::add_age_gender(const AgeGender& ag, double quality) {
   const double median = age_.median();
   const int candidate = age_band_index(static_cast<float>(median));
   if (band_ < 0) {
-    if (age_.mad() <= age_max_spread_) band_ = candidate;
+    // The first band needs agreeing readings and a median not sitting on one of its edges
+    // (half the hysteresis inside), so it is not published on the wrong side of an edge.
+    const double lo = candidate == 0 ? -1e9 : kBandEdges[candidate - 1];
+    const double hi = candidate == kBands - 1 ? 1e9 : kBandEdges[candidate];
+    const double margin = 0.5 * age_hysteresis_;
+    if (age_.mad() <= age_max_spread_ && median >= lo + margin && median < hi - margin)
+      band_ = candidate;
     return;
   }
   if (candidate == band_) return;
@@ -251,6 +259,24 @@ void Analyzer::write(const TrackEvidence& e, uint64_t object_id, FrameAnalytics&
   }
 }
 
+bool Analyzer::scene_cut(const ImageView& img) {
+  if (config_.scene_cut_threshold <= 0.0 || img.width <= 0 || img.height <= 0) return false;
+  // A 32x18 grey thumbnail; a cut changes most of it at once.
+  const cv::Mat thumb = letterbox(img, cv::Rect(0, 0, img.width, img.height), {32, 18},
+                                  ColorOrder::kBGR, false, cv::INTER_AREA)
+                            .image;
+  cv::Mat grey;
+  cv::cvtColor(thumb, grey, cv::COLOR_BGR2GRAY);
+  grey.convertTo(grey, CV_32F);
+  bool cut = false;
+  if (!previous_thumb_.empty() && previous_thumb_.size() == grey.size()) {
+    last_thumb_change_ = cv::mean(cv::abs(grey - previous_thumb_))[0];
+    cut = last_thumb_change_ >= config_.scene_cut_threshold;
+  }
+  previous_thumb_ = grey;
+  return cut;
+}
+
 void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
   ++stats_.frames;
   // What the privacy mode forbids never leaves this element, even if an earlier stage wrote it.
@@ -265,6 +291,12 @@ void Analyzer::process(const ImageView& img, FrameAnalytics& frame) {
   if (!config_.wants_demographics()) {  // eu: nothing is computed, nothing is written
     tracks_.clear();
     return;
+  }
+  if (scene_cut(img)) {
+    // A camera cut: whatever track ids the tracker carries across it, the faces after it are
+    // not the ones whose evidence was gathered before it.
+    ++stats_.scene_cuts;
+    tracks_.clear();
   }
   std::unordered_set<uint64_t> alive;
   for (const Track& t : frame.tracks)

@@ -9,11 +9,13 @@
 //     threshold.
 //   - age: the median of the readings whose quality reaches min_quality (evidence::
 //     RobustEstimate, last `window` readings), published as a band once age_min_readings such
-//     readings agree within age_max_spread_years (median absolute deviation). A published band
-//     moves only when the median leaves it by more than age_band_hysteresis_years.
+//     readings agree within age_max_spread_years (median absolute deviation) and the median is
+//     at least half the hysteresis inside the band. A published band moves only when the median
+//     leaves it by more than age_band_hysteresis_years.
 //   - expression: a smoothed distribution (evidence::CategoricalBelief) published when its lead
 //     reaches expression_publish after expression_min_weight of readings.
-// Readings below min_quality count for nothing. Boxes the tracker only predicted
+// Readings below min_quality count for nothing. A camera cut (scene_cut_threshold) drops every
+// track's evidence, since a tracker may carry an id across a cut onto another face. Boxes the tracker only predicted
 // (Object::predicted) never pass the gate.
 //
 // A face with at least one reading carries `age_band`, `gender` and `emotion` attributes whose
@@ -72,11 +74,15 @@ struct Config {
   double sharpness_ref = 100.0;        // sharpness-ref: Laplacian variance of a sharp face
   double gender_decide = 3.0;          // gender-decide: |log-odds| to publish a gender
   double gender_reading_cap = 2.5;     // gender-reading-cap: |log-odds| one reading may add
-  int age_min_readings = 3;            // age-min-readings: quality readings before a band
+  int age_min_readings = 5;            // age-min-readings: quality readings before a band
   double age_max_spread_years = 5.0;   // age-max-spread-years: MAD allowed to publish a band
   double age_band_hysteresis_years = 3.0;  // age-band-hysteresis-years: to leave a band
   double expression_publish = 0.5;     // expression-publish: smoothed lead to publish
   double expression_min_weight = 1.5;  // expression-min-weight: quality-weighted readings
+  // scene-cut-threshold: mean absolute change (0..255) of a 32x18 grey thumbnail from one
+  // frame to the next at which every track's evidence is dropped (a camera cut: the tracker
+  // may carry an id across it onto another person); 0 = off.
+  double scene_cut_threshold = 20.0;
 
   bool wants_demographics() const { return privacy != Privacy::kEu; }
   bool wants_emotion() const { return privacy == Privacy::kFull; }
@@ -141,6 +147,7 @@ struct Stats {
   uint64_t age_gender_invocations = 0;  // age/gender network runs
   uint64_t emotion_invocations = 0;     // expression network runs
   uint64_t low_quality_readings = 0;    // readings below min-quality (counted for nothing)
+  uint64_t scene_cuts = 0;              // camera cuts seen (evidence dropped)
   size_t active_tracks = 0;
 };
 
@@ -183,6 +190,7 @@ class Analyzer {
 
  private:
   void write(const TrackEvidence& e, uint64_t object_id, FrameAnalytics& frame) const;
+  bool scene_cut(const ImageView& img);
 
   Config config_;
   Models models_;
@@ -195,6 +203,11 @@ class Analyzer {
   Stats stats_;
   bool tracking_seen_ = false;  // a track id was ever seen: no per-frame fallback any more
   std::function<void(const Reading&)> observer_;
+  cv::Mat previous_thumb_;
+  double last_thumb_change_ = 0.0;
+
+ public:
+  double last_thumb_change() const { return last_thumb_change_; }  // calibration
 };
 
 }  // namespace retail::attributes

@@ -172,6 +172,7 @@ void set_field(attr::Config& c, const std::string& kv) {
   else if (k == "age-band-hysteresis-years") c.age_band_hysteresis_years = d;
   else if (k == "expression-publish") c.expression_publish = d;
   else if (k == "expression-min-weight") c.expression_min_weight = d;
+  else if (k == "scene-cut-threshold") c.scene_cut_threshold = d;
   else if (k == "age-gender-model-path") c.age_gender_model_path = v;
   else if (k == "emotion-model-path") c.emotion_model_path = v;
   else throw Error(ErrorKind::kConfig, "--set: unknown key '" + k + "'");
@@ -238,7 +239,7 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
     if (verbose)
       std::printf("%s: %s q=%.2f (size %.2f frontal %.2f sharp %.2f det %.2f) p_male %.2f "
                   "age %.1f -> %s / %s / %s | truth %s %s %s\n",
-                  fs::path(l.file).filename().c_str(), ga ? "face" : "NO FACE",
+                  fs::path(l.file).filename().c_str(), ga ? "read" : "NO READING (no face >= min-face-size-px)",
                   got ? last.quality.total : 0.0, got ? last.quality.size : 0.0,
                   got ? last.quality.frontal : 0.0, got ? last.quality.sharpness : 0.0,
                   got ? last.quality.detector : 0.0, got ? last.age_gender.p_male : 0.0,
@@ -309,7 +310,8 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
         ex.rate(ex.labelled - ex.known, ex.labelled), ex.rate(ex.raw_right, ex.raw_n));
     return 0;
   }
-  std::printf("images %zu, no face found %d (counted as unknown)\n", labels.size(), no_face);
+  std::printf("images %zu, no reading %d (no face >= min-face-size-px; counted as unknown)\n",
+              labels.size(), no_face);
   line("gender", g);
   std::printf("age        labelled %3d  MAE %.2f years (%d readings)\n", band.labelled, mae, age_n);
   line("age band", band);
@@ -358,7 +360,11 @@ int run_video(const std::string& path, const std::string& readings_out, const at
     retail::FrameAnalytics fa;
     det.process(view, fa, static_cast<int64_t>(frame * 1e9 / fps));
     fa = tracker.process(fa, bgr.cols, bgr.rows, static_cast<int64_t>(frame * 1e9 / fps));
+    const uint64_t cuts = analyzer.stats().scene_cuts;
     analyzer.process(view, fa);
+    if (analyzer.stats().scene_cuts != cuts)
+      std::printf("frame %lld: camera cut (thumbnail change %.1f), evidence dropped\n",
+                  static_cast<long long>(frame), analyzer.last_thumb_change());
     for (const auto& o : fa.objects) {
       if (o.cls != retail::ObjectClass::kFace || o.track_id == 0) continue;
       Life& l = lives[o.track_id];
