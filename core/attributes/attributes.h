@@ -66,7 +66,7 @@ struct Config {
       "attributes/age_gender_faceapi_112.onnx";                            // age-gender-model-path
   std::string emotion_model_path = "attributes/emotion_faceapi_112.onnx";  // emotion-model-path
   int min_face_size_px = 40;         // min-face-size-px: shorter side of the face box, pixels
-  int recheck_interval_frames = 5;   // recheck-interval-frames: K, frames between readings
+  int recheck_interval_frames = 10;  // recheck-interval-frames: K, frames between readings
   int window = 31;                   // window: age readings kept for the median
   Privacy privacy = Privacy::kFull;  // privacy
 
