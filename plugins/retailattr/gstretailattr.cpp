@@ -368,7 +368,9 @@ static gboolean gst_retail_attr_sink_event(GstBaseTransform* bt, GstEvent* event
                               G_TYPE_UINT64, st.faces, "eligible-faces", G_TYPE_UINT64,
                               st.eligible_faces, "age-gender-invocations", G_TYPE_UINT64,
                               st.age_gender_invocations, "emotion-invocations", G_TYPE_UINT64,
-                              st.emotion_invocations, nullptr)));
+                              st.emotion_invocations, "low-quality-readings", G_TYPE_UINT64,
+                              st.low_quality_readings, "scene-cuts", G_TYPE_UINT64, st.scene_cuts,
+                              nullptr)));
   }
   return GST_BASE_TRANSFORM_CLASS(gst_retail_attr_parent_class)->sink_event(bt, event);
 }

@@ -124,6 +124,10 @@ TEST(FacePipelines, HamiltonChecksPerTrackAtMostOneInK) {
       attr_msg = true;
       ASSERT_TRUE(gst_structure_get_uint64(st, "age-gender-invocations", &v));
       EXPECT_EQ(v, c.age_runs);
+      ASSERT_TRUE(gst_structure_get_uint64(st, "scene-cuts", &v));
+      EXPECT_EQ(v, 3U) << "hard cuts at frames 20, 82 and 211";
+      ASSERT_TRUE(gst_structure_get_uint64(st, "low-quality-readings", &v));
+      EXPECT_LT(v, c.age_runs);
     }
   }
   EXPECT_TRUE(live_msg);
