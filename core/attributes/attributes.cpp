@@ -261,12 +261,40 @@ void Analyzer::write(const TrackEvidence& e, uint64_t object_id, FrameAnalytics&
 
 bool Analyzer::scene_cut(const ImageView& img) {
   if (config_.scene_cut_threshold <= 0.0 || img.width <= 0 || img.height <= 0) return false;
-  // A 32x18 grey thumbnail; a cut changes most of it at once.
-  const cv::Mat thumb = letterbox(img, cv::Rect(0, 0, img.width, img.height), {32, 18},
-                                  ColorOrder::kBGR, false, cv::INTER_AREA)
-                            .image;
-  cv::Mat grey;
-  cv::cvtColor(thumb, grey, cv::COLOR_BGR2GRAY);
+  // A 32x18 grey thumbnail; a cut changes most of it at once. Luma only (the Y plane, or the
+  // packed pixels converted after shrinking): sample a 128x72 grid, then average 4x4 blocks, so
+  // the cost does not grow with the frame size.
+  cv::Mat full;
+  bool packed3 = false, packed4 = false;
+  switch (img.format) {
+    case PixelFormat::kI420:
+    case PixelFormat::kNV12:
+    case PixelFormat::kGray8:
+      full = cv::Mat(img.height, img.width, CV_8UC1, const_cast<uint8_t*>(img.planes[0]),
+                     static_cast<size_t>(img.strides[0]));
+      break;
+    case PixelFormat::kBGR:
+    case PixelFormat::kRGB:
+      packed3 = true;
+      full = cv::Mat(img.height, img.width, CV_8UC3, const_cast<uint8_t*>(img.planes[0]),
+                     static_cast<size_t>(img.strides[0]));
+      break;
+    default:
+      packed4 = true;
+      full = cv::Mat(img.height, img.width, CV_8UC4, const_cast<uint8_t*>(img.planes[0]),
+                     static_cast<size_t>(img.strides[0]));
+      break;
+  }
+  if (full.data == nullptr) return false;
+  cv::Mat grid, small, grey;
+  cv::resize(full, grid, {128, 72}, 0, 0, cv::INTER_NEAREST);
+  cv::resize(grid, small, {32, 18}, 0, 0, cv::INTER_AREA);
+  if (packed3)
+    cv::cvtColor(small, grey, cv::COLOR_BGR2GRAY);  // RGB weighs R/B the other way: same per stream
+  else if (packed4)
+    cv::cvtColor(small, grey, cv::COLOR_BGRA2GRAY);
+  else
+    grey = small;
   grey.convertTo(grey, CV_32F);
   bool cut = false;
   if (!previous_thumb_.empty() && previous_thumb_.size() == grey.size()) {
