@@ -31,8 +31,7 @@ Privacy privacy_from_string(const std::string& s) {
 namespace {
 constexpr float kBandEdges[] = {18.F, 25.F, 35.F, 45.F, 55.F, 65.F};
 constexpr int kBands = 7;
-const char* const kBandNames[kBands] = {"<18",   "18-24", "25-34", "35-44",
-                                        "45-54", "55-64", "65+"};
+const char* const kBandNames[kBands] = {"<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
 }  // namespace
 
 int age_band_index(float age) {

@@ -15,8 +15,8 @@
 //   - expression: a smoothed distribution (evidence::CategoricalBelief) published when its lead
 //     reaches expression_publish after expression_min_weight of readings.
 // Readings below min_quality count for nothing. A camera cut (scene_cut_threshold) drops every
-// track's evidence, since a tracker may carry an id across a cut onto another face. Boxes the tracker only predicted
-// (Object::predicted) never pass the gate.
+// track's evidence, since a tracker may carry an id across a cut onto another face. Boxes the
+// tracker only predicted (Object::predicted) never pass the gate.
 //
 // A face with at least one reading carries `age_band`, `gender` and `emotion` attributes whose
 // label may be "unknown" (confidence 0); consumers that target or count (core/campaign) skip
@@ -70,15 +70,15 @@ struct Config {
   int window = 31;                   // window: age readings kept for the median
   Privacy privacy = Privacy::kFull;  // privacy
 
-  double min_quality = 0.25;           // min-quality: readings below count for nothing
-  double sharpness_ref = 100.0;        // sharpness-ref: Laplacian variance of a sharp face
-  double gender_decide = 3.0;          // gender-decide: |log-odds| to publish a gender
-  double gender_reading_cap = 2.5;     // gender-reading-cap: |log-odds| one reading may add
-  int age_min_readings = 5;            // age-min-readings: quality readings before a band
-  double age_max_spread_years = 5.0;   // age-max-spread-years: MAD allowed to publish a band
+  double min_quality = 0.25;               // min-quality: readings below count for nothing
+  double sharpness_ref = 100.0;            // sharpness-ref: Laplacian variance of a sharp face
+  double gender_decide = 3.0;              // gender-decide: |log-odds| to publish a gender
+  double gender_reading_cap = 2.5;         // gender-reading-cap: |log-odds| one reading may add
+  int age_min_readings = 5;                // age-min-readings: quality readings before a band
+  double age_max_spread_years = 5.0;       // age-max-spread-years: MAD allowed to publish a band
   double age_band_hysteresis_years = 3.0;  // age-band-hysteresis-years: to leave a band
-  double expression_publish = 0.5;     // expression-publish: smoothed lead to publish
-  double expression_min_weight = 1.5;  // expression-min-weight: quality-weighted readings
+  double expression_publish = 0.5;         // expression-publish: smoothed lead to publish
+  double expression_min_weight = 1.5;      // expression-min-weight: quality-weighted readings
   // scene-cut-threshold: mean absolute change (0..255) of a 32x18 grey thumbnail from one
   // frame to the next at which every track's evidence is dropped (a camera cut: the tracker
   // may carry an id across it onto another person); 0 = off.

@@ -155,8 +155,8 @@ Scene build_scene(const FrameAnalytics& frame, int width, int height, const Conf
         inside += reg.occupancy;
       }
     }
-    if (lines) s.hud.lines.push_back("footfall in " + std::to_string(in) + "   out " +
-                                     std::to_string(out));
+    if (lines)
+      s.hud.lines.push_back("footfall in " + std::to_string(in) + "   out " + std::to_string(out));
     if (zones) s.hud.lines.push_back("people in zones " + std::to_string(inside));
     s.hud.lines.push_back("track ids seen " + std::to_string(hud.tracks_seen));
     if (!hud.creative.empty()) s.hud.lines.push_back("playing " + hud.creative);

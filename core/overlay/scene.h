@@ -107,7 +107,7 @@ struct HudStats {
   // id, so this over-counts footfall; the HUD labels it "track ids seen". Footfall comes from the
   // frame's line and zone regions (in/out, occupancy).
   int64_t tracks_seen = 0;
-  std::string creative;        // "" when no panel
+  std::string creative;  // "" when no panel
 };
 
 // `creative_sizes[i]`: pixel size of creative i (for the panel's aspect ratio).

@@ -464,10 +464,11 @@ static void gst_retail_ad_overlay_class_init(GstRetailAdOverlayClass* klass) {
           "Colour faces and draw a live/spoof badge from the liveness attribute", L.liveness);
   boolean(PROP_DRAW_ATTRIBUTES, "draw-attributes", "Draw attributes",
           "Draw age band, gender and expression under faces (never with privacy=eu)", L.attributes);
-  boolean(PROP_DRAW_HUD, "draw-hud", "Draw HUD",
-          "Draw fps, people/faces now, live viewers, footfall from lines/zones, track ids seen and the "
-          "playing creative",
-          L.hud);
+  boolean(
+      PROP_DRAW_HUD, "draw-hud", "Draw HUD",
+      "Draw fps, people/faces now, live viewers, footfall from lines/zones, track ids seen and the "
+      "playing creative",
+      L.hud);
   boolean(PROP_DRAW_REGIONS, "draw-regions", "Draw regions",
           "Draw lines and zones (with counts) published by retailzones", L.regions);
   boolean(PROP_DRAW_PANEL, "draw-panel", "Draw ad panel",

@@ -420,13 +420,13 @@ static void gst_retail_attr_class_init(GstRetailAttrClass* klass) {
       g_param_spec_uint(
           "recheck-interval-frames", "Recheck interval (frames)",
           "A track is read (one age/gender + expression run) on every Nth frame on which its face "
-          "passes the size gate", 1,
-          100000, static_cast<guint>(d.recheck_interval_frames), rw));
+          "passes the size gate",
+          1, 100000, static_cast<guint>(d.recheck_interval_frames), rw));
   g_object_class_install_property(
       gobject_class, PROP_WINDOW,
       g_param_spec_uint("window", "Age window (readings)",
-                        "Age readings kept per track for the median age", 1,
-                        1000, static_cast<guint>(d.window), rw));
+                        "Age readings kept per track for the median age", 1, 1000,
+                        static_cast<guint>(d.window), rw));
   g_object_class_install_property(
       gobject_class, PROP_PRIVACY,
       g_param_spec_enum("privacy", "Privacy",
@@ -436,48 +436,57 @@ static void gst_retail_attr_class_init(GstRetailAttrClass* klass) {
   g_object_class_install_property(
       gobject_class, PROP_MIN_QUALITY,
       g_param_spec_double("min-quality", "Minimum reading quality",
-                          "Readings whose face quality (size x frontalness x sharpness x detector score, 0..1) is below this count for nothing",
+                          "Readings whose face quality (size x frontalness x sharpness x detector "
+                          "score, 0..1) is below this count for nothing",
                           0.0, 1.0, d.min_quality, rw));
   g_object_class_install_property(
       gobject_class, PROP_SHARPNESS_REF,
       g_param_spec_double("sharpness-ref", "Sharpness reference",
-                          "Variance of the Laplacian of a 112x112 face at which the sharpness factor of the quality reaches 1",
+                          "Variance of the Laplacian of a 112x112 face at which the sharpness "
+                          "factor of the quality reaches 1",
                           0.001, 100000.0, d.sharpness_ref, rw));
   g_object_class_install_property(
       gobject_class, PROP_GENDER_DECIDE,
-      g_param_spec_double("gender-decide", "Gender decision (log-odds)",
-                          "Accumulated quality-weighted log-odds a track needs before its gender is published (else unknown); a published gender flips only at the opposite value",
-                          0.001, 50.0, d.gender_decide, rw));
+      g_param_spec_double(
+          "gender-decide", "Gender decision (log-odds)",
+          "Accumulated quality-weighted log-odds a track needs before its gender is published "
+          "(else unknown); a published gender flips only at the opposite value",
+          0.001, 50.0, d.gender_decide, rw));
   g_object_class_install_property(
       gobject_class, PROP_GENDER_READING_CAP,
-      g_param_spec_double("gender-reading-cap", "Gender log-odds per reading",
-                          "Most log-odds one reading may add (readings of one face are not independent)",
-                          0.001, 20.0, d.gender_reading_cap, rw));
+      g_param_spec_double(
+          "gender-reading-cap", "Gender log-odds per reading",
+          "Most log-odds one reading may add (readings of one face are not independent)", 0.001,
+          20.0, d.gender_reading_cap, rw));
   g_object_class_install_property(
       gobject_class, PROP_AGE_MIN_READINGS,
       g_param_spec_uint("age-min-readings", "Age readings before a band",
-                        "Readings of at least min-quality a track needs before its age band is published (else unknown)",
+                        "Readings of at least min-quality a track needs before its age band is "
+                        "published (else unknown)",
                         1, 1000, static_cast<guint>(d.age_min_readings), rw));
   g_object_class_install_property(
       gobject_class, PROP_AGE_MAX_SPREAD_YEARS,
-      g_param_spec_double("age-max-spread-years", "Age spread allowed (years)",
-                          "Median absolute deviation of the age readings above which no band is published yet",
-                          0.001, 100.0, d.age_max_spread_years, rw));
+      g_param_spec_double(
+          "age-max-spread-years", "Age spread allowed (years)",
+          "Median absolute deviation of the age readings above which no band is published yet",
+          0.001, 100.0, d.age_max_spread_years, rw));
   g_object_class_install_property(
       gobject_class, PROP_AGE_BAND_HYSTERESIS_YEARS,
-      g_param_spec_double("age-band-hysteresis-years", "Age band hysteresis (years)",
-                          "A published band changes only when the median age is this far past its edge",
-                          0.0, 20.0, d.age_band_hysteresis_years, rw));
+      g_param_spec_double(
+          "age-band-hysteresis-years", "Age band hysteresis (years)",
+          "A published band changes only when the median age is this far past its edge", 0.0, 20.0,
+          d.age_band_hysteresis_years, rw));
   g_object_class_install_property(
       gobject_class, PROP_EXPRESSION_PUBLISH,
-      g_param_spec_double("expression-publish", "Expression publish threshold",
-                          "Smoothed probability the leading expression needs to be published (else unknown)",
-                          0.001, 1.0, d.expression_publish, rw));
+      g_param_spec_double(
+          "expression-publish", "Expression publish threshold",
+          "Smoothed probability the leading expression needs to be published (else unknown)", 0.001,
+          1.0, d.expression_publish, rw));
   g_object_class_install_property(
       gobject_class, PROP_EXPRESSION_MIN_WEIGHT,
       g_param_spec_double("expression-min-weight", "Expression evidence needed",
-                          "Quality-weighted readings before any expression is published",
-                          0.0, 1000.0, d.expression_min_weight, rw));
+                          "Quality-weighted readings before any expression is published", 0.0,
+                          1000.0, d.expression_min_weight, rw));
   g_object_class_install_property(
       gobject_class, PROP_SCENE_CUT_THRESHOLD,
       g_param_spec_double("scene-cut-threshold", "Camera cut threshold",

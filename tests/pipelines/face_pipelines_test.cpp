@@ -228,9 +228,10 @@ TEST(FacePipelines, HamiltonLabelsAreStablePerTrackAndNeverWrongOnKnownPeople) {
       }
     }
   }
-  std::printf("hamilton labels: %d right, %d wrong, %d unknown gender labels on known people; %d "
-              "frames with a published band, %d band changes within a track\n",
-              right, wrong, unknown, published_bands, flips);
+  std::printf(
+      "hamilton labels: %d right, %d wrong, %d unknown gender labels on known people; %d "
+      "frames with a published band, %d band changes within a track\n",
+      right, wrong, unknown, published_bands, flips);
   EXPECT_EQ(flips, 0);
   EXPECT_EQ(wrong, 0);
   EXPECT_GT(lin_male, 30) << "Lin's many clear frontal readings must add up to a gender";

@@ -5,10 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <sstream>
-#include <fstream>
-
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "common/json.h"
 #include "support/test_support.h"
@@ -28,10 +27,10 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 std::string live_pipeline_headless(const std::string& extra_overlay_props = "",
                                    const std::string& campaigns = "") {
   std::string d = pipeline_file("overlay-live.pipeline");
-  d = replace_all(d, "campaigns-file=configs/campaigns.json",
-                  "campaigns-file=" +
-                      (campaigns.empty() ? source_path("configs/campaigns.json") : campaigns) +
-                      " " + extra_overlay_props);
+  d = replace_all(
+      d, "campaigns-file=configs/campaigns.json",
+      "campaigns-file=" + (campaigns.empty() ? source_path("configs/campaigns.json") : campaigns) +
+          " " + extra_overlay_props);
   d = replace_all(d, "videoconvert ! autovideosink name=sink", "fakesink name=sink sync=false");
   return d;
 }

@@ -196,7 +196,8 @@ TEST(AttributesAnalyzer, AgeBandMovesOnlyPastTheHysteresis) {
   c.window = 5;
   c.age_band_hysteresis_years = 3.0;
   Script s;
-  // 33, 32, 33 -> 25-34 (1.5 years inside its upper edge); then readings at 36-37 (median just over the edge: stays), then 40.
+  // 33, 32, 33 -> 25-34 (1.5 years inside its upper edge); then readings at 36-37 (median just over
+  // the edge: stays), then 40.
   s.ages = {{33.F, 0.5F}, {32.F, 0.5F}, {33.F, 0.5F}, {36.F, 0.5F}, {37.F, 0.5F},
             {36.F, 0.5F}, {37.F, 0.5F}, {36.F, 0.5F}, {40.F, 0.5F}};
   Analyzer a(c, s.models());
@@ -239,8 +240,8 @@ TEST(AttributesQuality, SizeFrontalnessSharpnessAndScore) {
     const auto view = retail::ImageView::from_mat(pixels, retail::PixelFormat::kBGR);
     const auto& o = fa.objects.front();
     const cv::Rect px = view.to_pixels(o.box);
-    return retail::attributes::face_quality(view, o, px,
-                                            retail::attributes::face_input(view, px), 100.0);
+    return retail::attributes::face_quality(view, o, px, retail::attributes::face_input(view, px),
+                                            100.0);
   };
   const FrameAnalytics frontal = face_frame(1, 112.F);
   const auto q = quality(frontal, f.pixels);
@@ -304,7 +305,7 @@ TEST(AttributesAnalyzer, UntrackedFacesAreEvaluatedEveryFrame) {
   EXPECT_EQ(label(one, "emotion"), "surprised");
   FrameAnalytics two = face_frame(0);
   a.process(f.view, two);
-  EXPECT_EQ(label(two, "age_band"), "<18");  // no fusion without a track
+  EXPECT_EQ(label(two, "age_band"), "<18");    // no fusion without a track
   EXPECT_EQ(label(two, "gender"), "unknown");  // p_male 0.2 alone is not enough
   EXPECT_EQ(s.age_calls, 2);
   // With the defaults one reading never publishes an age band.

@@ -144,9 +144,12 @@ std::vector<Label> read_dir(const std::string& dir) {
       l.gender = m[2].str() == "0" ? "male" : "female";
     } else {
       for (const auto& t : split(lower(stem), '_')) {
-        if (!t.empty() && std::all_of(t.begin(), t.end(), ::isdigit)) l.age = std::atof(t.c_str());
-        else if (t == "male" || t == "female") l.gender = t;
-        else if (expression_index(t) >= 0) l.expression = t;
+        if (!t.empty() && std::all_of(t.begin(), t.end(), ::isdigit))
+          l.age = std::atof(t.c_str());
+        else if (t == "male" || t == "female")
+          l.gender = t;
+        else if (expression_index(t) >= 0)
+          l.expression = t;
       }
     }
     if (l.age >= 0 || !l.gender.empty() || !l.expression.empty()) out.push_back(l);
@@ -160,22 +163,38 @@ void set_field(attr::Config& c, const std::string& kv) {
   if (eq == std::string::npos) throw Error(ErrorKind::kConfig, "--set expects KEY=VALUE: " + kv);
   const std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
   const double d = std::atof(v.c_str());
-  if (k == "min-face-size-px") c.min_face_size_px = static_cast<int>(d);
-  else if (k == "recheck-interval-frames") c.recheck_interval_frames = static_cast<int>(d);
-  else if (k == "window") c.window = static_cast<int>(d);
-  else if (k == "min-quality") c.min_quality = d;
-  else if (k == "sharpness-ref") c.sharpness_ref = d;
-  else if (k == "gender-decide") c.gender_decide = d;
-  else if (k == "gender-reading-cap") c.gender_reading_cap = d;
-  else if (k == "age-min-readings") c.age_min_readings = static_cast<int>(d);
-  else if (k == "age-max-spread-years") c.age_max_spread_years = d;
-  else if (k == "age-band-hysteresis-years") c.age_band_hysteresis_years = d;
-  else if (k == "expression-publish") c.expression_publish = d;
-  else if (k == "expression-min-weight") c.expression_min_weight = d;
-  else if (k == "scene-cut-threshold") c.scene_cut_threshold = d;
-  else if (k == "age-gender-model-path") c.age_gender_model_path = v;
-  else if (k == "emotion-model-path") c.emotion_model_path = v;
-  else throw Error(ErrorKind::kConfig, "--set: unknown key '" + k + "'");
+  if (k == "min-face-size-px")
+    c.min_face_size_px = static_cast<int>(d);
+  else if (k == "recheck-interval-frames")
+    c.recheck_interval_frames = static_cast<int>(d);
+  else if (k == "window")
+    c.window = static_cast<int>(d);
+  else if (k == "min-quality")
+    c.min_quality = d;
+  else if (k == "sharpness-ref")
+    c.sharpness_ref = d;
+  else if (k == "gender-decide")
+    c.gender_decide = d;
+  else if (k == "gender-reading-cap")
+    c.gender_reading_cap = d;
+  else if (k == "age-min-readings")
+    c.age_min_readings = static_cast<int>(d);
+  else if (k == "age-max-spread-years")
+    c.age_max_spread_years = d;
+  else if (k == "age-band-hysteresis-years")
+    c.age_band_hysteresis_years = d;
+  else if (k == "expression-publish")
+    c.expression_publish = d;
+  else if (k == "expression-min-weight")
+    c.expression_min_weight = d;
+  else if (k == "scene-cut-threshold")
+    c.scene_cut_threshold = d;
+  else if (k == "age-gender-model-path")
+    c.age_gender_model_path = v;
+  else if (k == "emotion-model-path")
+    c.emotion_model_path = v;
+  else
+    throw Error(ErrorKind::kConfig, "--set: unknown key '" + k + "'");
 }
 
 retail::detect::FrameDetector& face_detector() {
@@ -221,10 +240,11 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
     } else {
       face_detector().process(view, fa);
       // The labelled person is the largest face; the others are not scored.
-      auto it = std::max_element(fa.objects.begin(), fa.objects.end(), [](const auto& a, const auto& b) {
-        return (a.cls == retail::ObjectClass::kFace ? a.box.area() : 0.F) <
-               (b.cls == retail::ObjectClass::kFace ? b.box.area() : 0.F);
-      });
+      auto it =
+          std::max_element(fa.objects.begin(), fa.objects.end(), [](const auto& a, const auto& b) {
+            return (a.cls == retail::ObjectClass::kFace ? a.box.area() : 0.F) <
+                   (b.cls == retail::ObjectClass::kFace ? b.box.area() : 0.F);
+          });
       std::vector<retail::Object> keep;
       if (it != fa.objects.end() && it->cls == retail::ObjectClass::kFace) keep.push_back(*it);
       fa.objects = keep;
@@ -237,16 +257,17 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
     const auto* ea = face ? fa.attribute(face->id, "emotion") : nullptr;
     if (ga == nullptr) ++no_face;
     if (verbose)
-      std::printf("%s: %s q=%.2f (size %.2f frontal %.2f sharp %.2f det %.2f) p_male %.2f "
-                  "age %.1f -> %s / %s / %s | truth %s %s %s\n",
-                  fs::path(l.file).filename().c_str(), ga ? "read" : "NO READING (no face >= min-face-size-px)",
-                  got ? last.quality.total : 0.0, got ? last.quality.size : 0.0,
-                  got ? last.quality.frontal : 0.0, got ? last.quality.sharpness : 0.0,
-                  got ? last.quality.detector : 0.0, got ? last.age_gender.p_male : 0.0,
-                  got ? last.age_gender.age : 0.0, ga ? ga->label.c_str() : "-",
-                  ba ? ba->label.c_str() : "-", ea ? ea->label.c_str() : "-", l.gender.c_str(),
-                  l.age >= 0 ? std::to_string(static_cast<int>(l.age)).c_str() : "",
-                  l.expression.c_str());
+      std::printf(
+          "%s: %s q=%.2f (size %.2f frontal %.2f sharp %.2f det %.2f) p_male %.2f "
+          "age %.1f -> %s / %s / %s | truth %s %s %s\n",
+          fs::path(l.file).filename().c_str(),
+          ga ? "read" : "NO READING (no face >= min-face-size-px)", got ? last.quality.total : 0.0,
+          got ? last.quality.size : 0.0, got ? last.quality.frontal : 0.0,
+          got ? last.quality.sharpness : 0.0, got ? last.quality.detector : 0.0,
+          got ? last.age_gender.p_male : 0.0, got ? last.age_gender.age : 0.0,
+          ga ? ga->label.c_str() : "-", ba ? ba->label.c_str() : "-", ea ? ea->label.c_str() : "-",
+          l.gender.c_str(), l.age >= 0 ? std::to_string(static_cast<int>(l.age)).c_str() : "",
+          l.expression.c_str());
     if (!l.gender.empty()) {
       ++g.labelled;
       if (ga != nullptr && ga->label != attr::kUnknown) {
@@ -288,10 +309,11 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
     }
   }
   const auto line = [&](const char* what, const Tally& t) {
-    std::printf("%-10s labelled %3d  published %3d  right %3d  wrong %3d  accuracy %.3f  "
-                "unknown rate %.3f  raw accuracy %.3f (%d)\n",
-                what, t.labelled, t.known, t.right, t.known - t.right, t.rate(t.right, t.known),
-                t.rate(t.labelled - t.known, t.labelled), t.rate(t.raw_right, t.raw_n), t.raw_n);
+    std::printf(
+        "%-10s labelled %3d  published %3d  right %3d  wrong %3d  accuracy %.3f  "
+        "unknown rate %.3f  raw accuracy %.3f (%d)\n",
+        what, t.labelled, t.known, t.right, t.known - t.right, t.rate(t.right, t.known),
+        t.rate(t.labelled - t.known, t.labelled), t.rate(t.raw_right, t.raw_n), t.raw_n);
   };
   const double mae = age_n > 0 ? abs_err / age_n : 0.0;
   if (json) {
@@ -303,8 +325,8 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
         "\"published\":%d,\"right\":%d,\"accuracy\":%.4f,\"unknown_rate\":%.4f,"
         "\"raw_accuracy\":%.4f}}\n",
         labels.size(), no_face, g.labelled, g.known, g.right, g.rate(g.right, g.known),
-        g.rate(g.labelled - g.known, g.labelled), g.rate(g.raw_right, g.raw_n), band.labelled,
-        mae, band.known, band.right, band.rate(band.right, band.known),
+        g.rate(g.labelled - g.known, g.labelled), g.rate(g.raw_right, g.raw_n), band.labelled, mae,
+        band.known, band.right, band.rate(band.right, band.known),
         band.rate(band.labelled - band.known, band.labelled), band.rate(band.raw_right, band.raw_n),
         ex.labelled, ex.known, ex.right, ex.rate(ex.right, ex.known),
         ex.rate(ex.labelled - ex.known, ex.labelled), ex.rate(ex.raw_right, ex.raw_n));
@@ -320,7 +342,8 @@ int run_images(const std::vector<Label>& labels, const attr::Config& config, boo
   return 0;
 }
 
-int run_video(const std::string& path, const std::string& readings_out, const attr::Config& config) {
+int run_video(const std::string& path, const std::string& readings_out,
+              const attr::Config& config) {
   cv::VideoCapture cap(path);
   if (!cap.isOpened()) throw Error(ErrorKind::kNotFound, "video '" + path + "' cannot be opened");
   const double fps = cap.get(cv::CAP_PROP_FPS) > 0 ? cap.get(cv::CAP_PROP_FPS) : 30.0;
@@ -394,12 +417,12 @@ int run_video(const std::string& path, const std::string& readings_out, const at
   int flips = 0;
   for (const auto& [id, l] : lives) {
     flips += l.bands.size() > 1 ? static_cast<int>(l.bands.size()) - 1 : 0;
-    std::printf("track %3llu frames %3lld-%3lld (%3d) last centre %.2f,%.2f  band %s (unknown %d)  "
-                "gender %s (unknown %d)  emotion %s\n",
-                static_cast<unsigned long long>(id), static_cast<long long>(l.first),
-                static_cast<long long>(l.last), l.frames, l.cx, l.cy, join(l.bands).c_str(),
-                l.unknown_band, join(l.genders).c_str(), l.unknown_gender,
-                join(l.emotions).c_str());
+    std::printf(
+        "track %3llu frames %3lld-%3lld (%3d) last centre %.2f,%.2f  band %s (unknown %d)  "
+        "gender %s (unknown %d)  emotion %s\n",
+        static_cast<unsigned long long>(id), static_cast<long long>(l.first),
+        static_cast<long long>(l.last), l.frames, l.cx, l.cy, join(l.bands).c_str(), l.unknown_band,
+        join(l.genders).c_str(), l.unknown_gender, join(l.emotions).c_str());
   }
   std::printf("%zu face tracks, %lld frames, %d band changes\n", lives.size(),
               static_cast<long long>(frame), flips);
@@ -420,18 +443,27 @@ int main(int argc, char** argv) {
     bool whole = false, verbose = false, json = false;
     for (int i = 2; i < argc; ++i) {
       const std::string a = argv[i];
-      if (a == "--whole-image") whole = true;
-      else if (a == "--verbose") verbose = true;
-      else if (a == "--json") json = true;
-      else if (a == "--set" && i + 1 < argc) set_field(config, argv[++i]);
-      else if (a.rfind("--", 0) == 0 && i + 1 < argc) opts[a.substr(2)] = argv[++i];
-      else throw Error(ErrorKind::kConfig, "unexpected argument '" + a + "'");
+      if (a == "--whole-image")
+        whole = true;
+      else if (a == "--verbose")
+        verbose = true;
+      else if (a == "--json")
+        json = true;
+      else if (a == "--set" && i + 1 < argc)
+        set_field(config, argv[++i]);
+      else if (a.rfind("--", 0) == 0 && i + 1 < argc)
+        opts[a.substr(2)] = argv[++i];
+      else
+        throw Error(ErrorKind::kConfig, "unexpected argument '" + a + "'");
     }
     if (mode == "images") {
       std::vector<Label> labels;
-      if (opts.count("csv") != 0) labels = read_csv(opts["csv"]);
-      else if (opts.count("dir") != 0) labels = read_dir(opts["dir"]);
-      else throw Error(ErrorKind::kConfig, "images needs --csv LABELS.csv or --dir DIR");
+      if (opts.count("csv") != 0)
+        labels = read_csv(opts["csv"]);
+      else if (opts.count("dir") != 0)
+        labels = read_dir(opts["dir"]);
+      else
+        throw Error(ErrorKind::kConfig, "images needs --csv LABELS.csv or --dir DIR");
       return run_images(labels, config, whole, verbose, json);
     }
     if (mode == "video") {
