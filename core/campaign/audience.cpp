@@ -65,9 +65,15 @@ AudienceSummary summarize(const FrameAnalytics& frame, const AudienceOptions& op
     s.live_viewers += 1;
     s.viewer_track_ids.push_back(o.track_id);
     if (!options.demographics) continue;
-    if (const Attribute* a = frame.attribute(o.id, "age_band")) s.age_bands[a->label] += 1;
-    if (const Attribute* a = frame.attribute(o.id, "gender")) s.genders[a->label] += 1;
-    if (const Attribute* a = frame.attribute(o.id, "emotion")) s.emotions[a->label] += 1;
+    // Only confident labels count: "unknown" (not enough evidence yet, retailattr) is neither
+    // matched by a targeting rule nor reported as a band, gender or expression.
+    const auto confident = [&](const char* name) -> const Attribute* {
+      const Attribute* a = frame.attribute(o.id, name);
+      return a != nullptr && !a->label.empty() && a->label != "unknown" ? a : nullptr;
+    };
+    if (const Attribute* a = confident("age_band")) s.age_bands[a->label] += 1;
+    if (const Attribute* a = confident("gender")) s.genders[a->label] += 1;
+    if (const Attribute* a = confident("emotion")) s.emotions[a->label] += 1;
   }
   return s;
 }

@@ -49,7 +49,7 @@ FrameOutput Engine::process(const FrameAnalytics& frame, int width, int height, 
   stats.people_now = static_cast<int64_t>(audience.people);
   stats.faces_now = static_cast<int64_t>(audience.faces);
   stats.live_viewers = audience.viewers();
-  stats.people_counted = hud_.people_counted();
+  stats.tracks_seen = hud_.tracks_seen();
   stats.creative = current_creative();
   out.scene = build_scene(frame, width, height, settings_.scene, stats, panel, sizes_);
   return out;

@@ -85,12 +85,20 @@ Scene build_scene(const FrameAnalytics& frame, int width, int height, const Conf
       s.labels.push_back(badge);
     }
     if (face && demographics) {
+      // Only confident labels are drawn; a face whose attributes are all still "unknown"
+      // gets a "?".
       std::string text;
+      bool pending = false;
       for (const char* name : {"age_band", "gender", "emotion"}) {
         const Attribute* a = frame.attribute(o.id, name);
         if (a == nullptr || a->label.empty()) continue;
+        if (a->label == "unknown") {
+          pending = true;
+          continue;
+        }
         text += (text.empty() ? "" : " ") + a->label;
       }
+      if (text.empty() && pending) text = "?";
       if (!text.empty()) {
         const int below = std::min(height - static_cast<int>(line_h), r.y + r.height + 2);
         s.labels.push_back({{r.x, std::max(0, below)}, text, kWhite, kShade, font});
@@ -134,7 +142,23 @@ Scene build_scene(const FrameAnalytics& frame, int width, int height, const Conf
     s.hud.lines.push_back("people now " + std::to_string(hud.people_now) + "   faces now " +
                           std::to_string(hud.faces_now));
     s.hud.lines.push_back("live viewers " + std::to_string(hud.live_viewers));
-    s.hud.lines.push_back("people counted " + std::to_string(hud.people_counted));
+    // Footfall is what the counting lines and zones measured; track ids are not people.
+    int64_t in = 0, out = 0, inside = 0;
+    bool lines = false, zones = false;
+    for (const Region& reg : frame.regions) {
+      if (reg.kind == "line") {
+        lines = true;
+        in += reg.count_in;
+        out += reg.count_out;
+      } else {
+        zones = true;
+        inside += reg.occupancy;
+      }
+    }
+    if (lines)
+      s.hud.lines.push_back("footfall in " + std::to_string(in) + "   out " + std::to_string(out));
+    if (zones) s.hud.lines.push_back("people in zones " + std::to_string(inside));
+    s.hud.lines.push_back("track ids seen " + std::to_string(hud.tracks_seen));
     if (!hud.creative.empty()) s.hud.lines.push_back("playing " + hud.creative);
   }
 

@@ -103,8 +103,11 @@ struct HudStats {
   int64_t people_now = 0;
   int64_t faces_now = 0;
   int64_t live_viewers = 0;
-  int64_t people_counted = 0;  // distinct people since start
-  std::string creative;        // "" when no panel
+  // Distinct track ids since start. Not people: a person who is lost and found again gets a new
+  // id, so this over-counts footfall; the HUD labels it "track ids seen". Footfall comes from the
+  // frame's line and zone regions (in/out, occupancy).
+  int64_t tracks_seen = 0;
+  std::string creative;  // "" when no panel
 };
 
 // `creative_sizes[i]`: pixel size of creative i (for the panel's aspect ratio).
@@ -115,12 +118,13 @@ Scene build_scene(const FrameAnalytics& frame, int width, int height, const Conf
 // Frame rate from stream time and distinct people since start, for the HUD.
 class HudCounter {
  public:
-  // Counts distinct person track ids (or face track ids when a pipeline tracks no people).
+  // Counts distinct person track ids (or face track ids when a pipeline tracks no people): a
+  // count of ids, not of people (re-identification after a loss starts a new id).
   // Ids unseen for `forget_ms` are forgotten (bounded memory): one that comes back counts again.
   explicit HudCounter(int64_t forget_ms = 60000) : forget_ms_(forget_ms) {}
   void update(const FrameAnalytics& frame, int64_t pts_ms);
   double fps() const;
-  int64_t people_counted() const { return people_ > 0 ? people_ : faces_; }
+  int64_t tracks_seen() const { return people_ > 0 ? people_ : faces_; }
 
  private:
   int64_t forget_ms_;

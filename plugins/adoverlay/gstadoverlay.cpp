@@ -8,7 +8,9 @@
  * (#GstRetailAdOverlay:draw-ids), a live/spoof badge on faces (#GstRetailAdOverlay:draw-liveness),
  * age band / gender / expression labels (#GstRetailAdOverlay:draw-attributes, never drawn with
  * `privacy=eu`), lines and zones from retailzones (#GstRetailAdOverlay:draw-regions), a HUD with
- * fps, people and faces now, live viewers, people counted since start and the playing creative
+ * fps, people and faces now, live viewers, footfall from the counting lines and zones (when the
+ * pipeline has any), distinct track ids seen since start (labelled as ids: not people) and the
+ * playing creative
  * (#GstRetailAdOverlay:draw-hud), and the ad panel (#GstRetailAdOverlay:draw-panel).
  *
  * The panel shows the creative chosen from #GstRetailAdOverlay:campaigns-file for the audience in
@@ -462,9 +464,11 @@ static void gst_retail_ad_overlay_class_init(GstRetailAdOverlayClass* klass) {
           "Colour faces and draw a live/spoof badge from the liveness attribute", L.liveness);
   boolean(PROP_DRAW_ATTRIBUTES, "draw-attributes", "Draw attributes",
           "Draw age band, gender and expression under faces (never with privacy=eu)", L.attributes);
-  boolean(PROP_DRAW_HUD, "draw-hud", "Draw HUD",
-          "Draw fps, people/faces now, live viewers, people counted and the playing creative",
-          L.hud);
+  boolean(
+      PROP_DRAW_HUD, "draw-hud", "Draw HUD",
+      "Draw fps, people/faces now, live viewers, footfall from lines/zones, track ids seen and the "
+      "playing creative",
+      L.hud);
   boolean(PROP_DRAW_REGIONS, "draw-regions", "Draw regions",
           "Draw lines and zones (with counts) published by retailzones", L.regions);
   boolean(PROP_DRAW_PANEL, "draw-panel", "Draw ad panel",

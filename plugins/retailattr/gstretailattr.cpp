@@ -3,14 +3,22 @@
  * @title: retailattr
  *
  * Estimates the age band, gender and facial expression of each face *track* (face-api models)
- * and writes them as `age_band` (label `<18`, `18-24`, `25-34`, `35-44`, `45-54`, `55-64`, `65+`;
- * value = smoothed age in years), `gender` (`male`/`female` with a confidence) and `emotion`
- * (`neutral`, `happy`, `sad`, `angry`, `fearful`, `disgusted`, `surprised`: the dominant one
- * over the window) attributes on face objects. A track is evaluated on every Nth frame on which
- * its face is at least #GstRetailAttr:min-face-size-px pixels (N =
- * #GstRetailAttr:recheck-interval-frames) and the last #GstRetailAttr:window evaluations are
- * averaged. Faces without a track id are evaluated on every frame as long as no track was ever
- * seen (no retailtrack upstream); behind a tracker they get attributes once tracked.
+ * and writes them as `age_band` (label `<18`, `18-24`, `25-34`, `35-44`, `45-54`, `55-64`, `65+`
+ * or `unknown`; value = median age in years), `gender` (`male`/`female`/`unknown`; value = fused
+ * p(male)) and `emotion` (`neutral`, `happy`, `sad`, `angry`, `fearful`, `disgusted`,
+ * `surprised` or `unknown`) attributes on face objects. A track is read on every Nth frame on
+ * which its face is at least #GstRetailAttr:min-face-size-px pixels (N =
+ * #GstRetailAttr:recheck-interval-frames); each reading is weighted by the face's quality (size,
+ * frontalness from the landmarks, sharpness, detector score; below #GstRetailAttr:min-quality it
+ * counts for nothing) and fused over the track's whole life: gender as accumulated log-odds
+ * (#GstRetailAttr:gender-decide), age as the median of the readings mapped to a band once
+ * #GstRetailAttr:age-min-readings agree (#GstRetailAttr:age-max-spread-years) and moved only
+ * past #GstRetailAttr:age-band-hysteresis-years, expression as a smoothed distribution
+ * (#GstRetailAttr:expression-publish). Until the evidence is enough the label is `unknown`; the
+ * defaults make a wrong label rarer than an unknown one on the shared clips and photos
+ * (docs/BENCHMARKS.md "Attributes"). Faces without a track id get one reading per frame as long
+ * as no track was ever seen (no retailtrack upstream); behind a tracker they get attributes once
+ * tracked.
  *
  * #GstRetailAttr:privacy decides what may exist at all: `full` writes everything, `no-emotion`
  * never runs the expression model and writes no `emotion`, `eu` runs no model and writes no
@@ -99,6 +107,16 @@ enum {
   PROP_RECHECK_INTERVAL_FRAMES,
   PROP_WINDOW,
   PROP_PRIVACY,
+  PROP_MIN_QUALITY,
+  PROP_SHARPNESS_REF,
+  PROP_GENDER_DECIDE,
+  PROP_GENDER_READING_CAP,
+  PROP_AGE_MIN_READINGS,
+  PROP_AGE_MAX_SPREAD_YEARS,
+  PROP_AGE_BAND_HYSTERESIS_YEARS,
+  PROP_EXPRESSION_PUBLISH,
+  PROP_EXPRESSION_MIN_WEIGHT,
+  PROP_SCENE_CUT_THRESHOLD,
   PROP_AGE_GENDER_INVOCATIONS,
   PROP_EMOTION_INVOCATIONS,
   PROP_ELIGIBLE_FACES,
@@ -136,6 +154,36 @@ static void gst_retail_attr_set_property(GObject* object, guint prop_id, const G
       break;
     case PROP_PRIVACY:
       s.privacy = static_cast<retail::attributes::Privacy>(g_value_get_enum(value));
+      break;
+    case PROP_MIN_QUALITY:
+      s.min_quality = g_value_get_double(value);
+      break;
+    case PROP_SHARPNESS_REF:
+      s.sharpness_ref = g_value_get_double(value);
+      break;
+    case PROP_GENDER_DECIDE:
+      s.gender_decide = g_value_get_double(value);
+      break;
+    case PROP_GENDER_READING_CAP:
+      s.gender_reading_cap = g_value_get_double(value);
+      break;
+    case PROP_AGE_MIN_READINGS:
+      s.age_min_readings = static_cast<int>(g_value_get_uint(value));
+      break;
+    case PROP_AGE_MAX_SPREAD_YEARS:
+      s.age_max_spread_years = g_value_get_double(value);
+      break;
+    case PROP_AGE_BAND_HYSTERESIS_YEARS:
+      s.age_band_hysteresis_years = g_value_get_double(value);
+      break;
+    case PROP_EXPRESSION_PUBLISH:
+      s.expression_publish = g_value_get_double(value);
+      break;
+    case PROP_EXPRESSION_MIN_WEIGHT:
+      s.expression_min_weight = g_value_get_double(value);
+      break;
+    case PROP_SCENE_CUT_THRESHOLD:
+      s.scene_cut_threshold = g_value_get_double(value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -185,6 +233,36 @@ static void gst_retail_attr_get_property(GObject* object, guint prop_id, GValue*
       break;
     case PROP_PRIVACY:
       g_value_set_enum(value, static_cast<gint>(s.privacy));
+      break;
+    case PROP_MIN_QUALITY:
+      g_value_set_double(value, s.min_quality);
+      break;
+    case PROP_SHARPNESS_REF:
+      g_value_set_double(value, s.sharpness_ref);
+      break;
+    case PROP_GENDER_DECIDE:
+      g_value_set_double(value, s.gender_decide);
+      break;
+    case PROP_GENDER_READING_CAP:
+      g_value_set_double(value, s.gender_reading_cap);
+      break;
+    case PROP_AGE_MIN_READINGS:
+      g_value_set_uint(value, static_cast<guint>(s.age_min_readings));
+      break;
+    case PROP_AGE_MAX_SPREAD_YEARS:
+      g_value_set_double(value, s.age_max_spread_years);
+      break;
+    case PROP_AGE_BAND_HYSTERESIS_YEARS:
+      g_value_set_double(value, s.age_band_hysteresis_years);
+      break;
+    case PROP_EXPRESSION_PUBLISH:
+      g_value_set_double(value, s.expression_publish);
+      break;
+    case PROP_EXPRESSION_MIN_WEIGHT:
+      g_value_set_double(value, s.expression_min_weight);
+      break;
+    case PROP_SCENE_CUT_THRESHOLD:
+      g_value_set_double(value, s.scene_cut_threshold);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -290,7 +368,9 @@ static gboolean gst_retail_attr_sink_event(GstBaseTransform* bt, GstEvent* event
                               G_TYPE_UINT64, st.faces, "eligible-faces", G_TYPE_UINT64,
                               st.eligible_faces, "age-gender-invocations", G_TYPE_UINT64,
                               st.age_gender_invocations, "emotion-invocations", G_TYPE_UINT64,
-                              st.emotion_invocations, nullptr)));
+                              st.emotion_invocations, "low-quality-readings", G_TYPE_UINT64,
+                              st.low_quality_readings, "scene-cuts", G_TYPE_UINT64, st.scene_cuts,
+                              nullptr)));
   }
   return GST_BASE_TRANSFORM_CLASS(gst_retail_attr_parent_class)->sink_event(bt, event);
 }
@@ -339,19 +419,81 @@ static void gst_retail_attr_class_init(GstRetailAttrClass* klass) {
       gobject_class, PROP_RECHECK_INTERVAL_FRAMES,
       g_param_spec_uint(
           "recheck-interval-frames", "Recheck interval (frames)",
-          "A track is evaluated on every Nth frame on which its face passes the size gate", 1,
-          100000, static_cast<guint>(d.recheck_interval_frames), rw));
+          "A track is read (one age/gender + expression run) on every Nth frame on which its face "
+          "passes the size gate",
+          1, 100000, static_cast<guint>(d.recheck_interval_frames), rw));
   g_object_class_install_property(
       gobject_class, PROP_WINDOW,
-      g_param_spec_uint("window", "Window (evaluations)",
-                        "Evaluations averaged per track (age, gender, dominant expression)", 1,
-                        1000, static_cast<guint>(d.window), rw));
+      g_param_spec_uint("window", "Age window (readings)",
+                        "Age readings kept per track for the median age", 1, 1000,
+                        static_cast<guint>(d.window), rw));
   g_object_class_install_property(
       gobject_class, PROP_PRIVACY,
       g_param_spec_enum("privacy", "Privacy",
                         "What may be written: full, no-emotion, or eu (no demographic or "
                         "emotion attribute at all)",
                         GST_TYPE_RETAIL_ATTR_PRIVACY, static_cast<gint>(d.privacy), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_MIN_QUALITY,
+      g_param_spec_double("min-quality", "Minimum reading quality",
+                          "Readings whose face quality (size x frontalness x sharpness x detector "
+                          "score, 0..1) is below this count for nothing",
+                          0.0, 1.0, d.min_quality, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_SHARPNESS_REF,
+      g_param_spec_double("sharpness-ref", "Sharpness reference",
+                          "Variance of the Laplacian of a 112x112 face at which the sharpness "
+                          "factor of the quality reaches 1",
+                          0.001, 100000.0, d.sharpness_ref, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_GENDER_DECIDE,
+      g_param_spec_double(
+          "gender-decide", "Gender decision (log-odds)",
+          "Accumulated quality-weighted log-odds a track needs before its gender is published "
+          "(else unknown); a published gender flips only at the opposite value",
+          0.001, 50.0, d.gender_decide, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_GENDER_READING_CAP,
+      g_param_spec_double(
+          "gender-reading-cap", "Gender log-odds per reading",
+          "Most log-odds one reading may add (readings of one face are not independent)", 0.001,
+          20.0, d.gender_reading_cap, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AGE_MIN_READINGS,
+      g_param_spec_uint("age-min-readings", "Age readings before a band",
+                        "Readings of at least min-quality a track needs before its age band is "
+                        "published (else unknown)",
+                        1, 1000, static_cast<guint>(d.age_min_readings), rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AGE_MAX_SPREAD_YEARS,
+      g_param_spec_double(
+          "age-max-spread-years", "Age spread allowed (years)",
+          "Median absolute deviation of the age readings above which no band is published yet",
+          0.001, 100.0, d.age_max_spread_years, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_AGE_BAND_HYSTERESIS_YEARS,
+      g_param_spec_double(
+          "age-band-hysteresis-years", "Age band hysteresis (years)",
+          "A published band changes only when the median age is this far past its edge", 0.0, 20.0,
+          d.age_band_hysteresis_years, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_EXPRESSION_PUBLISH,
+      g_param_spec_double(
+          "expression-publish", "Expression publish threshold",
+          "Smoothed probability the leading expression needs to be published (else unknown)", 0.001,
+          1.0, d.expression_publish, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_EXPRESSION_MIN_WEIGHT,
+      g_param_spec_double("expression-min-weight", "Expression evidence needed",
+                          "Quality-weighted readings before any expression is published", 0.0,
+                          1000.0, d.expression_min_weight, rw));
+  g_object_class_install_property(
+      gobject_class, PROP_SCENE_CUT_THRESHOLD,
+      g_param_spec_double("scene-cut-threshold", "Camera cut threshold",
+                          "Mean absolute change (0..255) of a 32x18 grey thumbnail between two "
+                          "frames at which every track's evidence is dropped (a tracker may carry "
+                          "an id across a cut onto another face); 0 = off",
+                          0.0, 255.0, d.scene_cut_threshold, rw));
   g_object_class_install_property(
       gobject_class, PROP_AGE_GENDER_INVOCATIONS,
       g_param_spec_uint64("age-gender-invocations", "Age/gender invocations",

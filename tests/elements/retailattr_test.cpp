@@ -71,6 +71,26 @@ TEST(RetailAttr, DefaultsComeFromCoreConfigAndRoundTrip) {
   EXPECT_EQ(privacy, static_cast<gint>(d.privacy));
   g_free(ag);
   g_free(em);
+  // The evidence thresholds too.
+  gdouble min_q = 0, sharp = 0, decide = 0, cap = 0, spread = 0, hyst = 0, pub = 0, minw = 0;
+  guint age_n = 0;
+  g_object_get(e, "min-quality", &min_q, "sharpness-ref", &sharp, "gender-decide", &decide,
+               "gender-reading-cap", &cap, "age-min-readings", &age_n, "age-max-spread-years",
+               &spread, "age-band-hysteresis-years", &hyst, "expression-publish", &pub,
+               "expression-min-weight", &minw, nullptr);
+  EXPECT_DOUBLE_EQ(min_q, d.min_quality);
+  EXPECT_DOUBLE_EQ(sharp, d.sharpness_ref);
+  EXPECT_DOUBLE_EQ(decide, d.gender_decide);
+  EXPECT_DOUBLE_EQ(cap, d.gender_reading_cap);
+  EXPECT_EQ(static_cast<int>(age_n), d.age_min_readings);
+  EXPECT_DOUBLE_EQ(spread, d.age_max_spread_years);
+  EXPECT_DOUBLE_EQ(hyst, d.age_band_hysteresis_years);
+  EXPECT_DOUBLE_EQ(pub, d.expression_publish);
+  EXPECT_DOUBLE_EQ(minw, d.expression_min_weight);
+  g_object_set(e, "gender-decide", 5.5, "age-min-readings", 7U, nullptr);
+  g_object_get(e, "gender-decide", &decide, "age-min-readings", &age_n, nullptr);
+  EXPECT_DOUBLE_EQ(decide, 5.5);
+  EXPECT_EQ(age_n, 7U);
 
   gst_util_set_object_arg(G_OBJECT(e), "privacy", "eu");
   g_object_set(e, "min-face-size-px", 24U, "recheck-interval-frames", 4U, "window", 6U,
@@ -123,7 +143,9 @@ TEST(RetailAttr, Group2WomenAreFemale) {
   for (const auto& o : fa->objects) {
     const auto* g = fa->attribute(o.id, "gender");
     ASSERT_NE(g, nullptr) << "face " << o.id;
-    EXPECT_EQ(g->label, "female");
+    // One photo = one reading: the defaults publish nothing yet, but never the wrong gender.
+    EXPECT_EQ(g->label, "unknown");
+    EXPECT_LT(g->value, 0.5) << "fused p(male) leans female";
     EXPECT_NE(fa->attribute(o.id, "age_band"), nullptr);
     EXPECT_NE(fa->attribute(o.id, "emotion"), nullptr);
   }
@@ -131,7 +153,10 @@ TEST(RetailAttr, Group2WomenAreFemale) {
 
 TEST(RetailAttr, ObamaAndBidenAreMaleAged45To70) {
   RETAIL_REQUIRE_SHARED();
-  const auto fa = push_image(media("photos/fr_obama_and_biden.jpg"), "privacy=no-emotion");
+  // Thresholds relaxed through the properties so that one clear reading decides.
+  const auto fa = push_image(media("photos/fr_obama_and_biden.jpg"),
+                             "privacy=no-emotion gender-reading-cap=10 gender-decide=2 "
+                             "age-min-readings=1 age-band-hysteresis-years=0");
   ASSERT_NE(fa, nullptr);
   std::vector<const retail::Object*> faces;
   for (const auto& o : fa->objects) faces.push_back(&o);
@@ -140,9 +165,11 @@ TEST(RetailAttr, ObamaAndBidenAreMaleAged45To70) {
             [](const auto* a, const auto* b) { return a->box.area() > b->box.area(); });
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(fa->attribute(faces[i]->id, "gender")->label, "male");
-    const double age = fa->attribute(faces[i]->id, "age_band")->value;
+    const auto* band = fa->attribute(faces[i]->id, "age_band");
+    const double age = band->value;
     EXPECT_GE(age, 45.0 - kAgeMarginYears);
     EXPECT_LE(age, 70.0);
+    EXPECT_EQ(band->label, retail::attributes::age_band(static_cast<float>(age)));
   }
   EXPECT_EQ(count_named(*fa, "emotion"), 0) << "no-emotion writes no emotion";
 }

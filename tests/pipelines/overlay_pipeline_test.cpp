@@ -4,7 +4,10 @@
 // out of every impression; the MP4 pipeline writes a playable file with the overlay burned in.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "common/json.h"
 #include "support/test_support.h"
@@ -21,11 +24,13 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
 }
 
 // overlay-live.pipeline with the window replaced by a fakesink (frames are inspected).
-std::string live_pipeline_headless(const std::string& extra_overlay_props = "") {
+std::string live_pipeline_headless(const std::string& extra_overlay_props = "",
+                                   const std::string& campaigns = "") {
   std::string d = pipeline_file("overlay-live.pipeline");
   d = replace_all(
       d, "campaigns-file=configs/campaigns.json",
-      "campaigns-file=" + source_path("configs/campaigns.json") + " " + extra_overlay_props);
+      "campaigns-file=" + (campaigns.empty() ? source_path("configs/campaigns.json") : campaigns) +
+          " " + extra_overlay_props);
   d = replace_all(d, "videoconvert ! autovideosink name=sink", "fakesink name=sink sync=false");
   return d;
 }
@@ -75,13 +80,39 @@ std::vector<Impression> impressions(const retail::test::RunResult& r, size_t* on
 
 }  // namespace
 
+// The shipped campaigns plus one creative for a confident male audience: on the Hamilton clip
+// the only confident labels are Lin-Manuel Miranda's (male, 25-34; the audience faces are turned
+// away and stay "unknown"), so this is the targeted creative that must appear. Before labels
+// had to be confident, wrong ones ("18-24 female" for Michelle Obama) switched the panel to
+// spring-collection / youth-sneakers instead.
+std::string campaigns_with_menswear() {
+  std::ifstream in(source_path("configs/campaigns.json"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string json = ss.str();
+  const std::string creatives = "\"creatives\": [";
+  const auto at = json.find(creatives);
+  EXPECT_NE(at, std::string::npos);
+  json.insert(at + creatives.size(),
+              "\n    { \"id\": \"menswear\", \"file\": \"" +
+                  source_path("configs/creatives/duo-deal.png") +
+                  "\", \"priority\": 36, \"target\": { \"gender\": { \"label\": \"male\", "
+                  "\"min_share\": 0.6 } } },");
+  json = replace_all(json, "\"creatives/", "\"" + source_path("configs/creatives/"));
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "overlay_menswear_campaigns.json").string();
+  std::ofstream(path) << json;
+  return path;
+}
+
 TEST(OverlayPipeline, HamiltonShowsTargetedCreativeWithPlausibleImpressions) {
   RETAIL_REQUIRE_SHARED();
-  auto r = retail::test::run_pipeline(live_pipeline_headless(), 280);
+  auto r = retail::test::run_pipeline(live_pipeline_headless("", campaigns_with_menswear()), 280);
   ASSERT_EQ(r.error, "") << r.error_debug;
   ASSERT_GE(r.frames.size(), 270U);
   size_t on_frames = 0;
   const auto imps = impressions(r, &on_frames);
+  for (const auto& m : imps) std::printf("impression: %s\n", m.json.c_str());
   ASSERT_GE(imps.size(), 2U);
   ASSERT_GE(on_frames, 1U);  // at least one creative ended mid-stream (a switch)
 
@@ -105,6 +136,9 @@ TEST(OverlayPipeline, HamiltonShowsTargetedCreativeWithPlausibleImpressions) {
     }
     for (const char* word : {"track", "box", "landmark", "embedding"})
       EXPECT_EQ(m.json.find(word), std::string::npos) << word;
+    // Nobody in the clip is confidently young, old or a woman.
+    for (const char* wrong : {"spring-collection", "youth-sneakers", "silver-club"})
+      EXPECT_NE(m.creative, wrong);
     total_ms += m.duration_ms;
   }
   EXPECT_GE(targeted, 1) << "no targeted creative was shown";

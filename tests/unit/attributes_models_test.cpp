@@ -59,8 +59,11 @@ TEST(AttributesModels, WomenAndGirlsInGroup2AreFemale) {
   for (const auto& o : fa.objects) {
     const auto* g = fa.attribute(o.id, "gender");
     ASSERT_NE(g, nullptr);
-    EXPECT_EQ(g->label, "female") << "face " << o.id << " p_male " << g->value;
-    EXPECT_GT(g->confidence, 0.5F);
+    // One photo is one reading: not enough evidence to publish (defaults), never wrong, and the
+    // fused evidence leans the right way.
+    EXPECT_NE(g->label, "male") << "face " << o.id << " p_male " << g->value;
+    EXPECT_LT(g->value, 0.5) << "face " << o.id;
+    EXPECT_EQ(g->label, "unknown");
     ASSERT_NE(fa.attribute(o.id, "emotion"), nullptr);
   }
 }
@@ -82,10 +85,12 @@ TEST(AttributesModels, ObamaAndBidenAreMaleAged45To70) {
     ASSERT_NE(band, nullptr);
     std::printf("face %zu: %s (%.2f), age %.1f -> %s\n", i, g->label.c_str(),
                 static_cast<double>(g->confidence), band->value, band->label.c_str());
-    EXPECT_EQ(g->label, "male");
+    EXPECT_NE(g->label, "female");
+    EXPECT_GT(g->value, 0.5);
     EXPECT_GE(band->value, 45.0 - kAgeMarginYears);
     EXPECT_LE(band->value, 70.0);
-    EXPECT_EQ(band->label, retail::attributes::age_band(static_cast<float>(band->value)));
+    // One reading never publishes a band with the defaults (age-min-readings).
+    EXPECT_EQ(band->label, "unknown");
   }
 }
 

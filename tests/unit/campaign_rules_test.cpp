@@ -433,3 +433,32 @@ TEST(CampaignAudience, SummarizeCountsLiveViewersOnly) {
   EXPECT_EQ(eu.viewers(), 1);
   EXPECT_TRUE(eu.age_bands.empty());
 }
+
+TEST(CampaignAudience, UnknownLabelsAreNeitherCountedNorMatched) {
+  // retailattr writes "unknown" until a track's evidence is enough: such viewers count as
+  // viewers, but no age/gender/expression rule may match on them.
+  FrameAnalytics f;
+  for (uint64_t id : {1, 2}) {
+    Object o;
+    o.id = id;
+    o.cls = ObjectClass::kFace;
+    o.track_id = id + 10;
+    f.objects.push_back(o);
+    f.set_attribute({id, "liveness", "live", 0.9F, 0});
+    f.set_attribute({id, "age_band", "unknown", 0.F, 20});
+    f.set_attribute({id, "gender", "unknown", 0.F, 0.2});
+    f.set_attribute({id, "emotion", "unknown", 0.F, 0});
+  }
+  const AudienceSummary s = summarize(f, {});
+  EXPECT_EQ(s.viewers(), 2);
+  EXPECT_TRUE(s.age_bands.empty());
+  EXPECT_TRUE(s.genders.empty());
+  EXPECT_TRUE(s.emotions.empty());
+  EXPECT_EQ(s.dominant_age_band(), "");
+  EXPECT_FALSE(s.gender_share("female").has_value());
+  const Campaigns c = parse(kCampaigns);
+  EXPECT_EQ(pick_id(c, s), "welcome") << "no youth/women/smile creative on unknown labels";
+  // One confident viewer among unknown ones decides alone.
+  f.set_attribute({1, "age_band", "18-24", 0.8F, 21});
+  EXPECT_EQ(pick_id(c, summarize(f, {})), "youth");
+}

@@ -47,7 +47,7 @@ HudStats stats() {
   h.people_now = 1;
   h.faces_now = 1;
   h.live_viewers = 1;
-  h.people_counted = 12;
+  h.tracks_seen = 12;
   h.creative = "family";
   return h;
 }
@@ -106,6 +106,19 @@ TEST(OverlayScene, EachLayerAddsItsPrimitives) {
   ASSERT_EQ(s.labels.size(), 1U);
   EXPECT_EQ(s.labels[0].text, "25-34 female happy");
   EXPECT_GE(s.labels[0].anchor.y, 180);  // below the face box
+  {
+    // Labels without enough evidence are not drawn; all unknown -> "?".
+    FrameAnalytics g = f;
+    g.set_attribute({2, "gender", "unknown", 0.F, 0.5});
+    s = build_scene(g, 640, 360, c, stats(), panel(), {});
+    ASSERT_EQ(s.labels.size(), 1U);
+    EXPECT_EQ(s.labels[0].text, "25-34 happy");
+    g.set_attribute({2, "age_band", "unknown", 0.F, 29});
+    g.set_attribute({2, "emotion", "unknown", 0.F, 0});
+    s = build_scene(g, 640, 360, c, stats(), panel(), {});
+    ASSERT_EQ(s.labels.size(), 1U);
+    EXPECT_EQ(s.labels[0].text, "?");
+  }
 
   c.layers = none();
   c.layers.regions = true;
@@ -123,7 +136,11 @@ TEST(OverlayScene, EachLayerAddsItsPrimitives) {
   EXPECT_TRUE(any_contains(s.hud.lines, "people now 1"));
   EXPECT_TRUE(any_contains(s.hud.lines, "faces now 1"));
   EXPECT_TRUE(any_contains(s.hud.lines, "live viewers 1"));
-  EXPECT_TRUE(any_contains(s.hud.lines, "people counted 12"));
+  EXPECT_TRUE(any_contains(s.hud.lines, "track ids seen 12"));
+  EXPECT_FALSE(any_contains(s.hud.lines, "people counted")) << "track ids are not people";
+  // Footfall comes from the counting line (in 3, out 1), not from the 12 track ids.
+  EXPECT_TRUE(any_contains(s.hud.lines, "footfall in 3   out 1"));
+  EXPECT_FALSE(any_contains(s.hud.lines, "people in zones")) << "no zone on this frame";
   EXPECT_TRUE(any_contains(s.hud.lines, "playing family"));
 }
 
@@ -190,7 +207,7 @@ TEST(OverlayHud, FpsFromPtsAndDistinctPeople) {
     h.update(f, i * 40);
   }
   EXPECT_NEAR(h.fps(), 25.0, 0.01);
-  EXPECT_EQ(h.people_counted(), 2);
+  EXPECT_EQ(h.tracks_seen(), 2);
 }
 
 namespace {
