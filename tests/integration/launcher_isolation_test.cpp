@@ -47,26 +47,8 @@ std::string work_dir(const std::string& name) {
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-struct Metrics {
-  std::map<std::string, double> s;
-  double cam(const std::string& name, const std::string& camera) const {
-    for (const auto& [k, v] : s)
-      if (k.rfind(name + "{", 0) == 0 && k.find("camera=\"" + camera + "\"") != std::string::npos)
-        return v;
-    return -1;
-  }
-};
-
-bool scrape(int port, Metrics* m, std::string* problem) {
-  std::string body;
-  const int status = retail::test::http_get(port, "/metrics", &body);
-  if (status != 200) {
-    *problem = "GET /metrics -> " + std::to_string(status);
-    return false;
-  }
-  m->s.clear();
-  return retail::test::parse_prometheus(body, &m->s, problem);
-}
+using retail::test::Metrics;
+using retail::test::scrape;
 
 // Polls /metrics every 250 ms until `pred` holds or `timeout_ms` passes.
 bool wait_metrics(int port, int timeout_ms, const std::function<bool(const Metrics&)>& pred,

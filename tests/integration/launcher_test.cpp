@@ -55,26 +55,8 @@ struct SilentPort {
   ~SilentPort() { close(fd); }
 };
 
-struct Metrics {
-  std::map<std::string, double> s;
-  double cam(const std::string& name, const std::string& camera) const {
-    for (const auto& [k, v] : s)
-      if (k.rfind(name + "{", 0) == 0 && k.find("camera=\"" + camera + "\"") != std::string::npos)
-        return v;
-    return -1;
-  }
-};
-
-bool scrape(int port, Metrics* m, std::string* problem) {
-  std::string body;
-  const int status = retail::test::http_get(port, "/metrics", &body);
-  if (status != 200) {
-    *problem = "GET /metrics -> " + std::to_string(status);
-    return false;
-  }
-  m->s.clear();
-  return retail::test::parse_prometheus(body, &m->s, problem);
-}
+using retail::test::Metrics;
+using retail::test::scrape;
 
 // Lightweight analytics for soak runs: faces every 3rd frame, tracking, events to JSON lines.
 std::string store_config(const std::vector<std::pair<std::string, std::string>>& cameras,

@@ -266,4 +266,22 @@ bool parse_prometheus(const std::string& text, std::map<std::string, double>* se
   return !series->empty();
 }
 
+double Metrics::cam(const std::string& name, const std::string& camera) const {
+  for (const auto& [k, v] : s)
+    if (k.rfind(name + "{", 0) == 0 && k.find("camera=\"" + camera + "\"") != std::string::npos)
+      return v;
+  return -1;
+}
+
+bool scrape(int port, Metrics* m, std::string* problem) {
+  std::string body;
+  const int status = http_get(port, "/metrics", &body);
+  if (status != 200) {
+    *problem = "GET /metrics -> " + std::to_string(status);
+    return false;
+  }
+  m->s.clear();
+  return parse_prometheus(body, &m->s, problem);
+}
+
 }  // namespace retail::test

@@ -67,6 +67,15 @@ int http_get(int port, const std::string& path, std::string* body, int timeout_m
 bool parse_prometheus(const std::string& text, std::map<std::string, double>* series,
                       std::string* problem);
 
+// One scrape of retail-launch's /metrics, with a lookup of a per-camera series.
+struct Metrics {
+  std::map<std::string, double> s;
+  // The value of `name{...camera="<camera>"...}`, or -1 when there is none.
+  double cam(const std::string& name, const std::string& camera) const;
+};
+// GET /metrics on `port` into `m`; false with `problem` set on any failure.
+bool scrape(int port, Metrics* m, std::string* problem);
+
 std::string build_path(const std::string& relative);  // inside the build dir
 
 }  // namespace retail::test
