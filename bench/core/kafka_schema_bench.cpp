@@ -91,8 +91,8 @@ void BM_SpoolAppend(benchmark::State& state) {
     const std::string v(400, 'x');
     uint64_t n = 0;
     for (auto _ : state) {
-      s.next_seq("store/cam");
-      s.append("store/cam", v);
+      const retail::delivery::Spool::SeqMark mark{"store/cam", s.next_seq("store/cam")};
+      s.append("store/cam", v, &mark);
       if (++n % 100000 == 0) s.commit(s.end(), 100000);
     }
   }

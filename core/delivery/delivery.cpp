@@ -97,7 +97,7 @@ uint64_t Delivery::next_seq(const std::string& camera_key) {
   return spool_.next_seq(camera_key);
 }
 
-bool Delivery::submit(const std::string& key, const std::string& value) {
+bool Delivery::submit(const std::string& key, const std::string& value, const SeqMark* seq) {
   const uint64_t size = Spool::record_size(key, value);
   std::unique_lock<std::mutex> lk(mu_);
   const uint64_t max = config_.spool_max_bytes;
@@ -133,7 +133,7 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
   const bool backlog = file_mode_ ? false
                                   : (c_.broker_state == BrokerState::kDown ||
                                      in_flight_.size() >= config_.max_in_flight);
-  if (!append_or_apply_policy(lk, key, value)) return false;
+  if (!append_or_apply_policy(lk, key, value, seq)) return false;
   if (backlog) {
     ++c_.spooled;
     backlog_until_ = spool_.end();
@@ -144,12 +144,12 @@ bool Delivery::submit(const std::string& key, const std::string& value) {
 }
 
 bool Delivery::append_or_apply_policy(std::unique_lock<std::mutex>& lk, const std::string& key,
-                                      const std::string& value) {
+                                      const std::string& value, const SeqMark* seq) {
   bool waited = false, tried_oldest = false;
   for (;;) {
     std::string why;
     try {
-      spool_.append(key, value);
+      spool_.append(key, value, seq);
       return true;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::kNoSpace) throw;

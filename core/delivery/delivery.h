@@ -80,10 +80,13 @@ class Delivery {
   // Returns false when the message was dropped by the policy. A disk that refuses the write
   // (ENOSPC/EDQUOT) is handled like a full spool: the policy applies (counted in `dropped`),
   // one warning per episode names the directory, and spooling resumes when space returns.
-  // Throws kIo on other write errors.
-  bool submit(const std::string& key, const std::string& value);
+  // Throws kIo on other write errors. `seq`: the camera sequence number the message carries
+  // (from next_seq), persisted with the record.
+  using SeqMark = Spool::SeqMark;
+  bool submit(const std::string& key, const std::string& value, const SeqMark* seq = nullptr);
 
-  // Next gap-free sequence number of a camera (persisted in the spool directory).
+  // Next sequence number of a camera. Persisted in the spool directory once a message carrying
+  // it is submitted and written, so a restart continues with neither a gap nor a reuse.
   uint64_t next_seq(const std::string& camera_key);
 
   // Waits up to timeout_ms until everything accepted so far is acknowledged. Returns the number
@@ -109,7 +112,7 @@ class Delivery {
   void handle_failure();
   void advance_commit();  // with mu_ held
   bool append_or_apply_policy(std::unique_lock<std::mutex>& lk, const std::string& key,
-                              const std::string& value);
+                              const std::string& value, const SeqMark* seq);
   Counters counters_locked() const;
 
   Config config_;

@@ -188,7 +188,7 @@ EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {
   delivery_ = std::make_unique<Delivery>(d, factory, spool_dir, std::move(on_stats), file_mode);
   builder_ = std::make_unique<schema::EventBuilder>(
       o.events, schema::new_uuid(), [this](const std::string& store, const std::string& camera) {
-        return delivery_->next_seq(store + "/" + camera);
+        return delivery_->next_seq(store + "/" + camera);  // the key submit() marks
       });
   open_tracks_ = std::make_unique<OpenTracks>(delivery_->spool_dir() + "/open-tracks");
   close_tracks_left_open();
@@ -211,7 +211,7 @@ void EventSink::close_tracks_left_open() {
         .field("reason", "restart")
         .field("run_id", t.run_id);
     f.events.push_back({"track_ended", w.str()});
-    for (const auto& m : builder_->build(f, now)) delivery_->submit(m.key, m.value);
+    for (const auto& m : builder_->build(f, now)) submit(m);
   }
   log::info("delivery", std::to_string(left.size()) +
                             " tracks open when the previous run stopped were closed "
@@ -227,7 +227,7 @@ EventSink::PushResult EventSink::push(const FrameAnalytics& frame, int64_t now_u
   PushResult r;
   std::vector<schema::Message> accepted;
   for (auto& m : builder_->build(frame, now_us, &r.rejected)) {
-    if (delivery_->submit(m.key, m.value)) {
+    if (submit(m)) {
       ++r.accepted;
       if (m.type == "track_started" || m.type == "track_ended") accepted.push_back(std::move(m));
     } else {
@@ -237,6 +237,11 @@ EventSink::PushResult EventSink::push(const FrameAnalytics& frame, int64_t now_u
   open_tracks_->observe(frame, accepted, builder_->pipeline_run_id(), now_us);
   r.warning = delivery_->take_warning();
   return r;
+}
+
+bool EventSink::submit(const schema::Message& m) {
+  const Delivery::SeqMark mark{m.store_id + "/" + m.camera_id, m.seq};
+  return delivery_->submit(m.key, m.value, &mark);
 }
 
 void EventSink::unblock(bool on) {

@@ -82,6 +82,8 @@ class EventSink {
 
  private:
   void close_tracks_left_open();
+  // Submits one built message, its sequence number marked for the spool.
+  bool submit(const schema::Message& m);
   std::unique_ptr<Delivery> delivery_;
   std::unique_ptr<schema::EventBuilder> builder_;
   std::unique_ptr<OpenTracks> open_tracks_;

@@ -62,17 +62,9 @@ Spool::Spool(const std::string& dir, uint64_t segment_bytes)
                     "' is in use by another kafkasink: give each sink its own spool-dir");
   }
 
-  // Sequence numbers.
+  // Sequence numbers (reconciled with the records below).
   const std::string seq_path = dir + "/seq";
-  {
-    std::ifstream in(seq_path);
-    std::string line;
-    while (std::getline(in, line)) {
-      const size_t tab = line.rfind('\t');
-      if (tab == std::string::npos) continue;
-      seq_[line.substr(0, tab)] = std::strtoull(line.c_str() + tab + 1, nullptr, 10);
-    }
-  }
+  load_seq_file(seq_path);
   seq_fd_ = open(seq_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (seq_fd_ < 0) throw_io("spool-dir: cannot open '" + seq_path + "'", errno);
 
@@ -140,6 +132,10 @@ Spool::Spool(const std::string& dir, uint64_t segment_bytes)
     }
   }
   synced_cursor_ = committed_;
+  // The process died after the `seq` file was advanced for a record but before the record was
+  // written (the spool ends where it would have started): that number was never used.
+  if (pending_.set && end_ == pending_.start) written_[pending_.camera_key] = pending_.prev;
+  seq_ = written_;
   if (live_records_ > 0)
     log::info("spool", dir + ": " + std::to_string(live_records_) +
                            " records left by a previous run will be sent first");
@@ -193,7 +189,15 @@ bool Spool::read_header(uint64_t offset, uint32_t* key_len, uint32_t* value_len)
   return true;
 }
 
-uint64_t Spool::append(const std::string& key, const std::string& value) {
+uint64_t Spool::append(const std::string& key, const std::string& value, const SeqMark* mark) {
+  if (mark != nullptr) {
+    uint64_t& written = written_[mark->camera_key];
+    if (mark->seq + 1 > written) {
+      const uint64_t prev = written;
+      written = mark->seq + 1;
+      write_seq_file(&mark->camera_key, prev, end_);
+    }
+  }
   if (segments_.empty() || segments_.rbegin()->second.size >= segment_bytes_)
     open_segment(end_, true);
   Segment& s = segments_.rbegin()->second;
@@ -310,6 +314,7 @@ void Spool::drop_committed_segments() {
       close(s.fd);
       unlink(segment_path(s.start).c_str());
       segments_.clear();
+      sync_cursor();  // with no segment left, a reopen takes the end offset from the cursor
     }
   }
 }
@@ -322,6 +327,7 @@ void Spool::release_committed() {
     close(s.fd);
     unlink(segment_path(s.start).c_str());
     segments_.clear();
+    sync_cursor();
     return;
   }
   // Give the committed pages at the head of the oldest segment back to the file system (the
@@ -371,21 +377,52 @@ void Spool::note_sent(uint64_t end) {
     log::debug("spool", "cannot update " + dir_ + "/sent: " + errno_text());
 }
 
-uint64_t Spool::next_seq(const std::string& camera_key) {
-  const uint64_t seq = seq_[camera_key]++;
-  write_seq_file();
-  return seq;
+uint64_t Spool::next_seq(const std::string& camera_key) { return seq_[camera_key]++; }
+
+// The `seq` file: one "<camera key>\t<next seq>" line per camera, then the note of the record
+// being appended ("#pending\t<camera's previous value>\t<record start offset>\t<camera key>"),
+// then newlines up to the file's previous length (it is rewritten in place and never shrinks).
+void Spool::load_seq_file(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  static const std::string kPending = "#pending\t";
+  while (std::getline(in, line)) {
+    if (line.compare(0, kPending.size(), kPending) == 0) {
+      char* end = nullptr;
+      const char* p = line.c_str() + kPending.size();
+      const uint64_t prev = std::strtoull(p, &end, 10);
+      if (*end != '\t') continue;
+      const uint64_t start = std::strtoull(end + 1, &end, 10);
+      if (*end != '\t') continue;
+      pending_ = {std::string(end + 1), prev, start, true};
+      continue;
+    }
+    const size_t tab = line.rfind('\t');
+    if (tab == std::string::npos) continue;
+    written_[line.substr(0, tab)] = std::strtoull(line.c_str() + tab + 1, nullptr, 10);
+  }
+  seq_file_bytes_ = 0;
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0) seq_file_bytes_ = static_cast<size_t>(st.st_size);
 }
 
-void Spool::write_seq_file() {
+void Spool::write_seq_file(const std::string* pending_key, uint64_t pending_prev,
+                           uint64_t pending_start) {
   std::string text;
-  for (const auto& [k, v] : seq_) text += k + "\t" + std::to_string(v) + "\n";
-  if (pwrite(seq_fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) return;
+  for (const auto& [k, v] : written_) text += k + "\t" + std::to_string(v) + "\n";
+  if (pending_key != nullptr)
+    text += "#pending\t" + std::to_string(pending_prev) + "\t" + std::to_string(pending_start) +
+            "\t" + *pending_key + "\n";
+  if (text.size() < seq_file_bytes_) text.append(seq_file_bytes_ - text.size(), '\n');
+  if (pwrite(seq_fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size())) {
+    seq_file_bytes_ = text.size();
+    return;
+  }
   const int err = errno;
   if (err != ENOSPC && err != EDQUOT)
     throw_io("spool-dir: cannot persist sequence numbers in '" + dir_ + "/seq'", err);
   // A full disk: the numbers stay right in memory; they are persisted with the next write that
-  // fits (the file keeps its block, so this only happens when a new camera key is added).
+  // fits (the file keeps its blocks, so this only happens when it has to grow).
   log::warning("spool", "cannot persist sequence numbers in '" + dir_ + "/seq': " + strerror(err));
 }
 

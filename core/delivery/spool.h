@@ -1,7 +1,9 @@
 // An append-only, crash-safe on-disk log of messages (key, value) that the delivery engine sends
 // in order and commits as the broker acknowledges them. Segment files `seg-<offset>.log` are
 // deleted once every record in them is committed; `cursor` holds the committed offset; `seq`
-// holds the next event sequence number per camera, so a restarted process continues both.
+// holds, per camera, the sequence number after the last one written into the spool, so a
+// restarted process continues both without a gap (a number handed out but never written is
+// handed out again) and without reuse (a number written is never handed out again).
 // A `lock` file (flock) keeps two processes from sharing one spool directory.
 // Not thread-safe: the delivery engine serializes access.
 #pragma once
@@ -29,8 +31,18 @@ class Spool {
   Spool(const Spool&) = delete;
   Spool& operator=(const Spool&) = delete;
 
-  // Appends one record; returns its end offset. Throws kNoSpace / kIo.
-  uint64_t append(const std::string& key, const std::string& value);
+  // The sequence number a record carries (see next_seq).
+  struct SeqMark {
+    std::string camera_key;
+    uint64_t seq = 0;
+  };
+
+  // Appends one record; returns its end offset. Throws kNoSpace / kIo. With `mark`, the `seq`
+  // file is advanced past mark->seq together with the record: the file is written first with a
+  // note of where the record starts, and a reopen that finds the spool ending exactly there
+  // (the process died between the two writes) takes the number back.
+  uint64_t append(const std::string& key, const std::string& value,
+                  const SeqMark* mark = nullptr);
   static uint64_t record_size(const std::string& key, const std::string& value) {
     return kHeaderBytes + key.size() + value.size();
   }
@@ -67,7 +79,8 @@ class Spool {
   void note_sent(uint64_t end);
   uint64_t sent_until() const { return sent_until_; }
 
-  // Next sequence number for `camera_key`, persisted before it is returned.
+  // Next sequence number for `camera_key`. Only a number later written with append(mark) is
+  // persisted: numbers taken but never written (a crash in between) are handed out again.
   uint64_t next_seq(const std::string& camera_key);
 
  private:
@@ -82,7 +95,9 @@ class Spool {
   Segment& open_segment(uint64_t start, bool create);
   Segment* segment_for(uint64_t offset);
   void drop_committed_segments();
-  void write_seq_file();
+  void load_seq_file(const std::string& path);
+  void write_seq_file(const std::string* pending_key, uint64_t pending_prev,
+                      uint64_t pending_start);
   bool read_header(uint64_t offset, uint32_t* key_len, uint32_t* value_len);
 
   std::string dir_;
@@ -98,7 +113,16 @@ class Spool {
   int64_t last_cursor_sync_us_ = 0;
   uint64_t synced_cursor_ = 0;
   bool cursor_warned_ = false;
-  std::map<std::string, uint64_t> seq_;
+  std::map<std::string, uint64_t> seq_;      // next number to hand out, per camera
+  std::map<std::string, uint64_t> written_;  // after the last number written, per camera
+  size_t seq_file_bytes_ = 0;                // length of the last `seq` file written
+  // The `seq` file's note of the last record being appended: restored on reopen if absent.
+  struct Pending {
+    std::string camera_key;
+    uint64_t prev = 0;   // the camera's `written_` before that record
+    uint64_t start = 0;  // the offset the record starts at
+    bool set = false;
+  } pending_;
 };
 
 }  // namespace retail::delivery

@@ -56,18 +56,93 @@ TEST(DeliverySpool, CommittedSegmentsAreDeletedAndStateSurvivesReopen) {
     mid = recs.back().end;
     s.commit(mid, 200);
     EXPECT_EQ(s.live_records(), 100U);
-    EXPECT_EQ(s.next_seq("store/cam"), 0U);
-    EXPECT_EQ(s.next_seq("store/cam"), 1U);
-    EXPECT_EQ(s.next_seq("store/other"), 0U);
+    for (const char* cam : {"store/cam", "store/cam", "store/other"}) {
+      const Spool::SeqMark mark{cam, s.next_seq(cam)};
+      s.append("k", "event", &mark);
+    }
   }
   Spool s(d.path, 4096);  // a new process
   EXPECT_EQ(s.committed(), mid);
-  EXPECT_EQ(s.live_records(), 100U);
+  EXPECT_EQ(s.live_records(), 103U);
   auto recs = s.read(s.committed(), 1, 1 << 20);
   ASSERT_EQ(recs.size(), 1U);
   EXPECT_EQ(recs[0].value, "value-200");
   EXPECT_EQ(s.next_seq("store/cam"), 2U);  // continues, no gap, no reuse
   EXPECT_EQ(s.next_seq("store/other"), 1U);
+}
+
+// The segment file holding the spool's records (one segment in these tests).
+std::string only_segment(const std::string& dir) {
+  std::string seg;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().rfind("seg-", 0) == 0) seg = e.path();
+  return seg;
+}
+
+TEST(DeliverySpool, SeqTakenButNeverWrittenIsHandedOutAgain) {
+  // A process killed after an event took its number but before the event reached the spool:
+  // the number was never used, so the next run hands it out again (no gap downstream).
+  TempDir d;
+  {
+    Spool s(d.path, 1 << 20);
+    const Spool::SeqMark m0{"store/cam", s.next_seq("store/cam")};
+    s.append("k", "event-0", &m0);
+    EXPECT_EQ(s.next_seq("store/cam"), 1U);  // built, never submitted
+    EXPECT_EQ(s.next_seq("store/cam"), 2U);
+  }
+  Spool s(d.path, 1 << 20);
+  EXPECT_EQ(s.next_seq("store/cam"), 1U);
+}
+
+TEST(DeliverySpool, SeqAdvancedButRecordLostIsTakenBack) {
+  // Killed between the `seq` file write and the record write: the spool ends exactly where the
+  // record would have started (here: the record is cut off the file), so its number is reused.
+  TempDir d;
+  uint64_t before = 0;
+  {
+    Spool s(d.path, 1 << 20);
+    for (int i = 0; i < 3; ++i) {
+      const Spool::SeqMark m{"store/cam-with-a-long-name", s.next_seq("store/cam-with-a-long-name")};
+      s.append("k", "event-" + std::to_string(i), &m);
+    }
+    before = s.end();
+    const Spool::SeqMark m{"store/cam-with-a-long-name", s.next_seq("store/cam-with-a-long-name")};
+    s.append("k", "event-3", &m);
+  }
+  ASSERT_EQ(truncate(only_segment(d.path).c_str(), static_cast<off_t>(before)), 0);
+  {
+    Spool s(d.path, 1 << 20);
+    EXPECT_EQ(s.live_records(), 3U);
+    EXPECT_EQ(s.next_seq("store/cam-with-a-long-name"), 3U);
+    // A shorter camera key rewrites the file in place; both numbers survive the next reopen.
+    const Spool::SeqMark a{"store/cam-with-a-long-name", 3};
+    s.append("k", "event-3", &a);
+    const Spool::SeqMark b{"s/c", s.next_seq("s/c")};
+    s.append("k", "other-0", &b);
+  }
+  Spool s(d.path, 1 << 20);
+  EXPECT_EQ(s.live_records(), 5U);
+  EXPECT_EQ(s.next_seq("store/cam-with-a-long-name"), 4U);
+  EXPECT_EQ(s.next_seq("s/c"), 1U);
+}
+
+TEST(DeliverySpool, SeqWrittenWithItsRecordIsNeverReused) {
+  // The record and its number are both on disk, then everything is committed and deleted: the
+  // next run continues after it even though no record is left to read it from.
+  TempDir d;
+  {
+    Spool s(d.path, 4096);
+    for (int i = 0; i < 100; ++i) {
+      const Spool::SeqMark m{"store/cam", s.next_seq("store/cam")};
+      s.append("k", std::string(100, 'x'), &m);
+    }
+    s.commit(s.end(), 100);
+    s.release_committed();
+    EXPECT_EQ(s.segment_count(), 0U);
+  }
+  Spool s(d.path, 4096);
+  EXPECT_EQ(s.live_records(), 0U);
+  EXPECT_EQ(s.next_seq("store/cam"), 100U);
 }
 
 TEST(DeliverySpool, TornTailFromACrashIsCutOff) {
