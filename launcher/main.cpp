@@ -14,6 +14,7 @@
 // the workers hand their results back to the main loop with g_idle_add.
 #include <glib-unix.h>
 #include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
 #include <libsoup/soup.h>
 #include <unistd.h>
 
@@ -717,6 +718,40 @@ std::string start_all(App& app, const std::string& file,
   return "";
 }
 
+// --check only: a camera file that can never play. A running store restarts such a camera with
+// backoff (the others keep going); a check before start must say so. Returns "" or the problem.
+std::string check_camera_files(const App& app, const std::string& file) {
+  for (size_t i = 0; i < app.config.cameras.size(); ++i) {
+    const std::string uri = retail::config::to_uri(app.config.cameras[i].uri);
+    if (retail::config::file_uri_path(uri).empty()) continue;  // network sources: tried at start
+    const std::string where = file + ": $.cameras[" + std::to_string(i) + "].uri: ";
+    std::string problem = retail::config::file_source_problem(uri);
+    if (problem.empty()) {
+      // Readable: is it a video the decoders can open? (GstDiscoverer: typefind, demux, decode.)
+      GError* err = nullptr;
+      GstDiscoverer* disc = gst_discoverer_new(10 * GST_SECOND, &err);
+      GstDiscovererInfo* info =
+          disc != nullptr ? gst_discoverer_discover_uri(disc, uri.c_str(), &err) : nullptr;
+      const GstDiscovererResult r =
+          info != nullptr ? gst_discoverer_info_get_result(info) : GST_DISCOVERER_ERROR;
+      GList* videos = info != nullptr ? gst_discoverer_info_get_video_streams(info) : nullptr;
+      if (r != GST_DISCOVERER_OK || videos == nullptr)
+        problem = "camera file '" + retail::config::file_uri_path(uri) + "' " +
+                  (r == GST_DISCOVERER_OK ? std::string("has no video stream")
+                                          : std::string("cannot be played (") +
+                                                (err != nullptr ? err->message : "not a media file") +
+                                                ")") +
+                  ": give the path of a complete video file (e.g. an .mp4 from the camera)";
+      gst_discoverer_stream_info_list_free(videos);
+      if (info != nullptr) g_object_unref(info);
+      if (disc != nullptr) g_object_unref(disc);
+      g_clear_error(&err);
+    }
+    if (!problem.empty()) return where + problem;
+  }
+  return "";
+}
+
 }  // namespace
 
 // True when retailcamsrc comes from the elements linked into this executable. A registry scan
@@ -796,7 +831,8 @@ int main(int argc, char** argv) {
   // Start every camera (models load, files open) before anything runs; fail on the first error.
   // --check = start without running: exactly this, never PLAYING.
   std::vector<std::unique_ptr<CameraPipeline>> built;
-  const std::string problem = start_all(app, file, &built);
+  std::string problem = start_all(app, file, &built);
+  if (problem.empty() && check_only) problem = check_camera_files(app, file);
   if (!problem.empty() || check_only) {
     built.clear();  // each to NULL (nothing runs yet: no streaming thread to wait for)
     app.store.reset();

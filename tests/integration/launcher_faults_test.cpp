@@ -134,7 +134,7 @@ TEST(LauncherFaults, CheckRefusesWhatStartRefusesWithTheJsonPath) {
   struct Case {
     std::string name, json, path, words;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       {"self-intersecting-zones",
        R"({"store_id": "s", )" + cams +
            R"(, "stages": [{"element": "retailzones", "settings": {"zones-json": {"zones": [{"id": "z", "points": [[0,0],[1,1],[1,0],[0,1]]}]}}}]})",
@@ -158,6 +158,24 @@ TEST(LauncherFaults, CheckRefusesWhatStartRefusesWithTheJsonPath) {
        R"({"store_id": "s", )" + cams + R"(, "kafka": {"location": ")" + dir + R"(/events.jsonl"}})",
        "$.kafka.location", "every camera would write the same file"},
   };
+  // Camera files that can never play: start restarts such a camera with backoff, --check refuses.
+  write(dir + "/not-video.mp4", "this is a text file, not a video\n");
+  {
+    std::ifstream in(clip, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(&head[0], static_cast<std::streamsize>(head.size()));
+    write(dir + "/truncated.mp4", head);
+  }
+  const auto one_camera = [&](const std::string& uri) {
+    return R"({"store_id": "s", "cameras": [{"id": "c1", "uri": ")" + clip +
+           R"("}, {"id": "c2", "uri": ")" + uri + R"("}], "metrics": {"enabled": false}})";
+  };
+  cases.push_back({"missing-camera-file", one_camera(dir + "/no-such.mp4"), "$.cameras[1].uri",
+                   "does not exist"});
+  cases.push_back(
+      {"text-camera-file", one_camera(dir + "/not-video.mp4"), "$.cameras[1].uri", "cannot be played"});
+  cases.push_back({"truncated-camera-file", one_camera(dir + "/truncated.mp4"), "$.cameras[1].uri",
+                   "cannot be played"});
   for (const auto& c : cases) {
     const std::string file = dir + "/" + c.name + ".json";
     write(file, c.json);
