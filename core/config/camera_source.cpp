@@ -41,6 +41,10 @@ bool is_live_uri(const std::string& uri) {
          scheme == "udp" || scheme == "rtp" || scheme == "srt" || scheme == "rist";
 }
 
+bool drops_old_frames(const CameraSourceConfig& c, const std::string& uri) {
+  return c.drop_old == DropOld::kOn || (c.drop_old == DropOld::kAuto && is_live_uri(uri));
+}
+
 std::string to_uri(const std::string& uri_or_path) {
   if (uri_or_path.find("://") != std::string::npos) return uri_or_path;
   return "file://" + uri_or_path;

@@ -9,6 +9,13 @@
 
 namespace retail::config {
 
+// "drop-old": when downstream is slower than the source, drop the oldest frame or wait.
+enum class DropOld {
+  kAuto,  // "auto": drop for live sources (a camera cannot wait), keep every frame of a file
+  kOn,    // "true": always drop (bounded latency)
+  kOff,   // "false": never drop (the decoder waits)
+};
+
 // Each field is one retailcamsrc property with the same default.
 struct CameraSourceConfig {
   uint32_t timeout_ms = 5000;         // "timeout-ms": no data for this long => reconnect (0 = off)
@@ -16,7 +23,7 @@ struct CameraSourceConfig {
   uint32_t backoff_max_ms = 8000;     // "backoff-max-ms": cap of the exponential backoff
   double backoff_jitter = 0.2;        // "backoff-jitter": +-fraction of random jitter per delay
   uint32_t queue_size_buffers = 3;    // "queue-size-buffers": frames kept before dropping
-  bool drop_old = true;               // "drop-old": leaky queue (drop oldest) vs block
+  DropOld drop_old = DropOld::kAuto;  // "drop-old": leaky queue (drop oldest) vs block
   bool loop = false;                  // "loop": replay a file forever
   bool sync = true;                   // "sync": pace non-live sources at their frame rate
   double max_fps = 0.0;               // "max-fps": drop frames above this rate (0 = no limit)
@@ -30,6 +37,8 @@ void validate(const CameraSourceConfig& c, const std::string& uri);
 // Live sources (RTSP, UDP, SRT, ...) already carry running-time timestamps; files and HTTP
 // downloads do not and are paced like a camera when `sync` is on.
 bool is_live_uri(const std::string& uri);
+// Whether the source's queue drops its oldest frame for `uri` (drop-old resolved).
+bool drops_old_frames(const CameraSourceConfig& c, const std::string& uri);
 // "file:///abs/path" for a plain path, the URI unchanged when it already has a scheme.
 std::string to_uri(const std::string& uri_or_path);
 

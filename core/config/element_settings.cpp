@@ -131,6 +131,8 @@ bool to_gvalue(const Setting& s, GParamSpec* pspec, GValue* out, std::string* pr
         if (ev == nullptr) ev = g_enum_get_value_by_name(ec, v.text.c_str());
       } else if (v.kind == Value::Kind::kInt) {
         ev = g_enum_get_value(ec, static_cast<gint>(v.i));
+      } else if (v.kind == Value::Kind::kBool) {  // an enum that grew out of a boolean
+        ev = g_enum_get_value_by_nick(ec, v.b ? "true" : "false");
       }
       if (ev != nullptr) {
         g_value_set_enum(out, ev->value);

@@ -10,8 +10,9 @@
  *   exponential backoff. The inner decoder is rebuilt; no error reaches the pipeline, the source
  *   pad, its caps and segment stay, and timestamps continue, so other branches never notice;
  * - replays a file forever with `loop=true` and paces files like a camera (`sync=true`);
- * - bounds latency: when downstream is slower than the camera the oldest frames are dropped
- *   (`drop-old`, `queue-size-buffers`) and counted (`dropped-frames`);
+ * - bounds latency: when downstream is slower than a live camera the oldest frames are dropped
+ *   (`drop-old`, `queue-size-buffers`), counted (`dropped-frames`) and warned about once per
+ *   episode; a file never loses a frame unless `drop-old=true` (`auto`, the default);
  * - stamps `store-id`, `camera-id`, the frame index and the wall-clock capture time into the
  *   frame's gst-retail metadata (FrameAnalytics::source);
  * - posts element messages named `retailcamsrc` with `event` = `up`, `down` or `reconnect`
@@ -115,6 +116,8 @@ struct RetailCamSrcImpl {
   std::atomic<uint64_t> frames_in{0};
   std::atomic<uint64_t> frames_out{0};
   std::atomic<uint64_t> dropped{0};
+  std::atomic<bool> drop_episode{false};        // a drop warning was posted (see on_overrun)
+  std::atomic<uint64_t> frames_since_drop{0};  // written by the queue's two threads
   std::atomic<uint32_t> reconnects{0};
   std::atomic<bool> connected{false};
 
@@ -162,6 +165,23 @@ struct _GstRetailCamSrc {
 
 G_DEFINE_TYPE(GstRetailCamSrc, gst_retail_cam_src, GST_TYPE_BIN)
 GST_ELEMENT_REGISTER_DEFINE(retailcamsrc, "retailcamsrc", GST_RANK_NONE, GST_TYPE_RETAIL_CAM_SRC)
+
+GType gst_retail_cam_src_drop_old_get_type(void) {
+  using retail::config::DropOld;
+  static GType type = 0;
+  // The nicks "true"/"false" keep drop-old=true|false (the former boolean) working.
+  static const GEnumValue values[] = {
+      {static_cast<gint>(DropOld::kAuto),
+       "Drop for live sources (RTSP, UDP, SRT), keep every frame of files", "auto"},
+      {static_cast<gint>(DropOld::kOn), "Always drop the oldest frame (bounded latency)", "true"},
+      {static_cast<gint>(DropOld::kOff), "Never drop: the decoder waits for downstream", "false"},
+      {0, nullptr, nullptr}};
+  if (g_once_init_enter(&type)) {
+    GType t = g_enum_register_static("GstRetailCamSrcDropOld", values);
+    g_once_init_leave(&type, t);
+  }
+  return type;
+}
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS("video/x-raw(ANY)"));
@@ -630,14 +650,31 @@ void stop_supervisor(RetailCamSrcImpl* impl) {
   impl->connected = false;
 }
 
+// Frames passed on without a drop that end a dropping episode (the next drop warns again).
+constexpr uint64_t kFramesEndingDropEpisode = 300;
+
 void on_overrun(GstElement*, gpointer data) {
-  // With leaky=downstream each overrun drops the oldest queued frame.
-  static_cast<RetailCamSrcImpl*>(data)->dropped++;
+  // Connected only with leaky=downstream, where each overrun drops the oldest queued frame.
+  auto* impl = static_cast<RetailCamSrcImpl*>(data);
+  const uint64_t n = ++impl->dropped;
+  impl->frames_since_drop = 0;
+  if (!impl->drop_episode.exchange(true))
+    GST_ELEMENT_WARNING(impl->self, STREAM, TOO_LAZY,
+                        ("dropping frames: downstream is slower than the source"),
+                        ("dropped the oldest queued frame (%" G_GUINT64_FORMAT
+                         " so far, counted in dropped-frames); warned once until %" G_GUINT64_FORMAT
+                         " frames pass without a drop. To keep every frame set drop-old=false "
+                         "(the decoder then waits), or lighten the analysis (interval, max-fps)",
+                         n, kFramesEndingDropEpisode));
 }
 
 GstPadProbeReturn on_output(GstPad*, GstPadProbeInfo* info, gpointer data) {
-  if ((info->type & GST_PAD_PROBE_TYPE_BUFFER) != 0)
-    static_cast<RetailCamSrcImpl*>(data)->frames_out++;
+  if ((info->type & GST_PAD_PROBE_TYPE_BUFFER) != 0) {
+    auto* impl = static_cast<RetailCamSrcImpl*>(data);
+    impl->frames_out++;
+    if (impl->drop_episode && ++impl->frames_since_drop >= kFramesEndingDropEpisode)
+      impl->drop_episode = false;
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -676,8 +713,10 @@ void build_chain(RetailCamSrcImpl* impl, const Settings& s, bool live) {
   impl->queue = gst_element_factory_make("queue", nullptr);
   g_object_set(impl->queue, "max-size-buffers", c.queue_size_buffers, "max-size-bytes", 0U,
                "max-size-time", static_cast<guint64>(0), nullptr);
-  if (c.drop_old) gst_util_set_object_arg(G_OBJECT(impl->queue), "leaky", "downstream");
-  g_signal_connect(impl->queue, "overrun", G_CALLBACK(on_overrun), impl);
+  if (retail::config::drops_old_frames(c, s.uri)) {
+    gst_util_set_object_arg(G_OBJECT(impl->queue), "leaky", "downstream");
+    g_signal_connect(impl->queue, "overrun", G_CALLBACK(on_overrun), impl);
+  }
   GstElement* prev = nullptr;
   for (GstElement* e : {impl->pace, impl->rate, impl->queue}) {
     if (e == nullptr) continue;
@@ -804,7 +843,7 @@ static void gst_retail_cam_src_set_property(GObject* object, guint id, const GVa
       s.config.queue_size_buffers = g_value_get_uint(value);
       break;
     case PROP_DROP_OLD:
-      s.config.drop_old = g_value_get_boolean(value) != FALSE;
+      s.config.drop_old = static_cast<retail::config::DropOld>(g_value_get_enum(value));
       break;
     case PROP_MAX_FPS:
       s.config.max_fps = g_value_get_double(value);
@@ -858,7 +897,7 @@ static void gst_retail_cam_src_get_property(GObject* object, guint id, GValue* v
       g_value_set_uint(value, s.config.queue_size_buffers);
       break;
     case PROP_DROP_OLD:
-      g_value_set_boolean(value, s.config.drop_old);
+      g_value_set_enum(value, static_cast<gint>(s.config.drop_old));
       break;
     case PROP_MAX_FPS:
       g_value_set_double(value, s.config.max_fps);
@@ -1167,10 +1206,12 @@ static void gst_retail_cam_src_class_init(GstRetailCamSrcClass* klass) {
                         1000, d.queue_size_buffers, rw));
   g_object_class_install_property(
       gobject_class, PROP_DROP_OLD,
-      g_param_spec_boolean("drop-old", "Drop old frames",
-                           "Bound latency: drop the oldest frame when downstream is slower than "
-                           "the camera (false = block the decoder)",
-                           d.drop_old, rw));
+      g_param_spec_enum("drop-old", "Drop old frames",
+                        "When downstream is slower than the source: drop the oldest frame "
+                        "(bounded latency; counted in dropped-frames, warned once per episode) "
+                        "or make the decoder wait. auto = drop for live sources only, so a file "
+                        "(also with sync=false) never loses a frame",
+                        GST_TYPE_RETAIL_CAM_SRC_DROP_OLD, static_cast<gint>(d.drop_old), rw));
   g_object_class_install_property(
       gobject_class, PROP_MAX_FPS,
       g_param_spec_double("max-fps", "Maximum frame rate",
@@ -1205,6 +1246,7 @@ static void gst_retail_cam_src_class_init(GstRetailCamSrcClass* klass) {
                            FALSE, ro));
 
   gst_element_class_add_static_pad_template(element_class, &src_template);
+  gst_type_mark_as_plugin_api(GST_TYPE_RETAIL_CAM_SRC_DROP_OLD, static_cast<GstPluginAPIFlags>(0));
   gst_element_class_set_static_metadata(
       element_class, "Retail camera source", "Source/Video/Network",
       "Decodes a camera or clip (RTSP, HTTP, file) to raw video, reconnects with backoff when it "

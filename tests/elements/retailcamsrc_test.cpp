@@ -122,14 +122,19 @@ TEST(RetailCamSrc, PropertiesRoundTripWithCoreDefaults) {
   guint timeout = 0;
   guint initial = 0;
   guint max = 0;
-  gboolean drop_old = FALSE;
+  gint drop_old = -1;
   g_object_get(e, "timeout-ms", &timeout, "backoff-initial-ms", &initial, "backoff-max-ms", &max,
                "drop-old", &drop_old, nullptr);
   const retail::config::CameraSourceConfig d;
   EXPECT_EQ(timeout, d.timeout_ms);
   EXPECT_EQ(initial, d.backoff_initial_ms);
   EXPECT_EQ(max, d.backoff_max_ms);
-  EXPECT_EQ(drop_old != FALSE, d.drop_old);
+  EXPECT_EQ(drop_old, static_cast<gint>(d.drop_old));
+  EXPECT_EQ(d.drop_old, retail::config::DropOld::kAuto);
+  gst_util_set_object_arg(G_OBJECT(e), "drop-old", "true");  // the former boolean's spelling
+  g_object_get(e, "drop-old", &drop_old, nullptr);
+  EXPECT_EQ(drop_old, static_cast<gint>(retail::config::DropOld::kOn));
+  gst_util_set_object_arg(G_OBJECT(e), "drop-old", "auto");
   g_object_set(e, "uri", "rtsp://127.0.0.1/x", "camera-id", "door", "store-id", "s9", "loop", TRUE,
                "max-fps", 12.5, "queue-size-buffers", 7U, nullptr);
   gchar* uri = nullptr;
@@ -233,8 +238,8 @@ TEST(RetailCamSrc, DropsAndCountsOldestFramesWhenDownstreamIsSlow) {
   GstElement* keep = nullptr;
   {
     GError* err = nullptr;
-    GstElement* p =
-        gst_parse_launch(("retailcamsrc name=cam sync=false queue-size-buffers=2 uri=" + clip() +
+    GstElement* p = gst_parse_launch(
+        ("retailcamsrc name=cam sync=false drop-old=true queue-size-buffers=2 uri=" + clip() +
                           " ! identity sleep-time=40000 ! fakesink name=sink sync=false")
                              .c_str(),
                          &err);
@@ -242,14 +247,30 @@ TEST(RetailCamSrc, DropsAndCountsOldestFramesWhenDownstreamIsSlow) {
     GstElement* cam = gst_bin_get_by_name(GST_BIN(p), "cam");
     gst_element_set_state(p, GST_STATE_PLAYING);
     GstBus* bus = gst_element_get_bus(p);
-    GstMessage* m = gst_bus_timed_pop_filtered(
-        bus, 60 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+    int warnings = 0;
+    std::string warning;
+    GstMessage* m = nullptr;
+    for (;;) {
+      m = gst_bus_timed_pop_filtered(
+          bus, 60 * GST_SECOND,
+          static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+      if (m == nullptr || GST_MESSAGE_TYPE(m) != GST_MESSAGE_WARNING) break;
+      GError* e = nullptr;
+      gst_message_parse_warning(m, &e, nullptr);
+      warning = e->message;
+      g_error_free(e);
+      ++warnings;
+      gst_message_unref(m);
+    }
     ASSERT_NE(m, nullptr);
     EXPECT_EQ(GST_MESSAGE_TYPE(m), GST_MESSAGE_EOS);
     gst_message_unref(m);
     guint64 frames = 0;
     g_object_get(cam, "dropped-frames", &dropped, "frames", &frames, nullptr);
     EXPECT_GT(dropped, 50U) << "a 275-frame clip decoded far faster than 25 fps";
+    // One dropping episode (the clip is shorter than the frames that end one): one warning.
+    EXPECT_EQ(warnings, 1) << warning;
+    EXPECT_NE(warning.find("dropping frames"), std::string::npos) << warning;
     EXPECT_LT(frames, static_cast<guint64>(kClipFrames));
     EXPECT_EQ(frames + dropped, static_cast<guint64>(kClipFrames))
         << "every frame is delivered or counted";
@@ -259,12 +280,15 @@ TEST(RetailCamSrc, DropsAndCountsOldestFramesWhenDownstreamIsSlow) {
     gst_object_unref(p);
   }
   (void)keep;
-  // Same consumer with drop-old=false: nothing is lost.
-  CamRun all;
-  play("retailcamsrc name=cam sync=false drop-old=false queue-size-buffers=2 uri=" + clip() +
-           " ! identity sleep-time=2000 ! fakesink name=sink sync=false",
-       &all, 60, [](const CamRun&, GstElement*) { return false; });
-  EXPECT_EQ(static_cast<int>(all.frames.size()), kClipFrames);
+  // Same consumer with drop-old=false, and with the default (auto: a file is not live): nothing
+  // is lost.
+  for (const std::string drop : {" drop-old=false", ""}) {
+    CamRun all;
+    play("retailcamsrc name=cam sync=false queue-size-buffers=2" + drop + " uri=" + clip() +
+             " ! identity sleep-time=2000 ! fakesink name=sink sync=false",
+         &all, 60, [](const CamRun&, GstElement*) { return false; });
+    EXPECT_EQ(static_cast<int>(all.frames.size()), kClipFrames) << "with '" << drop << "'";
+  }
 }
 
 TEST(RetailCamSrc, MaxFpsLimitsTheRate) {
