@@ -85,6 +85,7 @@ Delivery::Delivery(const Config& config, ProducerFactory factory, std::string sp
   // What a previous run (even one killed with SIGKILL) had handed to the producer: sending it
   // again may duplicate it, so it counts as re-sent.
   sent_until_ = std::min(spool_.sent_until(), spool_.end());
+  replay_until_ = sent_until_;
   producer_->begin_replay(spool_.end());
   c_.broker_state = file_mode_ ? BrokerState::kFile : BrokerState::kUnknown;
   thread_ = std::thread([this] { run(); });
@@ -311,7 +312,15 @@ void Delivery::on_report(const DeliveryReport& r) {
       c_.resent += it->second.may_repeat;
     }
     advance_commit();
-  } else if (current && (!quit_ || now_us() < stop_deadline_us_)) {
+  } else if (current && it != in_flight_.end() && !it->second.acked) {
+    // (A late failure of an earlier generation was already taken as possibly written when
+    // that generation was rewound.)
+    if (r.possibly_written)
+      maybe_written_.insert(offset);
+    else
+      it->second.not_written = true;
+  }
+  if (!r.ok && current && (!quit_ || now_us() < stop_deadline_us_)) {
     ++c_.failures;
     if (!failed_)
       log::warning("delivery", "delivery failed (" + r.error +
@@ -339,7 +348,10 @@ void Delivery::send_some() {
       break;
     }
     ++c_.produced;
-    if (rec.end <= sent_until_) ++c_.resent;
+    // Sent before: a possible duplicate unless that attempt is known not to have been written.
+    if (rec.end <= sent_until_ &&
+        (rec.end <= replay_until_ || maybe_written_.erase(rec.offset) > 0))
+      ++c_.resent;
     sent_until_ = std::max(sent_until_, rec.end);
     in_flight_[rec.offset] = InFlight{rec.end, false};
     reader_ = rec.end;
@@ -356,6 +368,10 @@ void Delivery::handle_failure() {
     producer_->poll(10, [this](const DeliveryReport& r) { on_report(r); });
   const bool fatal = producer_->fatal();
   std::lock_guard<std::mutex> lk(mu_);
+  // Whatever is still unreported may have been written (its report did not come in time).
+  for (const auto& [off, f] : in_flight_)
+    if (!f.acked && !f.not_written) maybe_written_.insert(off);
+  maybe_written_.erase(maybe_written_.begin(), maybe_written_.lower_bound(spool_.committed()));
   in_flight_.clear();
   ++generation_;
   backlog_until_ = std::max(backlog_until_, sent_until_);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -130,8 +131,14 @@ class Delivery {
     uint64_t end = 0;
     bool acked = false;
     uint32_t may_repeat = 0;  // requests lost (and retried by the transport) while outstanding
+    bool not_written = false;  // failed, and the transport knows it never reached the broker
   };
   std::map<uint64_t, InFlight> in_flight_;  // by record offset
+  // Offsets of records whose last attempt failed but may be in the output anyway: sending one
+  // again counts in `resent` (a possible duplicate). Records that failed without being written
+  // are re-sent uncounted.
+  std::set<uint64_t> maybe_written_;
+  uint64_t replay_until_ = 0;  // a previous run handed everything before this to its producer
   uint64_t reader_ = 0;                     // next record to send
   uint64_t sent_until_ = 0;                 // highest end offset ever handed to the producer
   uint64_t backlog_until_ = 0;  // records before this offset count as replayed when delivered

@@ -21,6 +21,11 @@ struct DeliveryReport {
   // outstanding, this one included, may be written to the log more than once. kafkasink counts
   // each such message in `resent` (librdkafka does not say which messages the lost request held).
   bool transport_retry = false;
+  // A failed message that may still be in the output (its request reached the broker, or we
+  // cannot tell). False only when the transport knows it was never written (librdkafka's
+  // RD_KAFKA_MSG_STATUS_NOT_PERSISTED: timed out or purged before it was sent): re-sending such a
+  // message cannot duplicate it, so it is not counted in `resent`.
+  bool possibly_written = true;
 };
 
 // produce() tags: the record's spool offset in the low 48 bits (the engine's send generation
