@@ -53,6 +53,7 @@ class FakeProducer : public Producer {
         r.tag = it.tag;
         if (it.purged || b_->mode == FakeBroker::kDown) {
           r.error = it.purged ? "purged" : "broker down";
+          r.possibly_written = report_unknown_status_;  // false: the broker never saw it
         } else {
           b_->log.push_back(it.value);
           r.ok = b_->mode == FakeBroker::kUp;
@@ -73,8 +74,11 @@ class FakeProducer : public Producer {
     return b_->mode == FakeBroker::kDown;
   }
   bool probe(int, std::string*) override { return !down(); }
+  // A transport that cannot tell whether a failed message reached the broker.
+  void report_unknown_status() { report_unknown_status_ = true; }
 
  private:
+  bool report_unknown_status_ = false;
   struct Item {
     uint64_t tag;
     std::string value;
@@ -158,6 +162,33 @@ TEST(DeliveryEngine, BrokerDownThenUpDeliversEverythingInOrder) {
   EXPECT_EQ(c.broker_state, BrokerState::kUp);
   expect_complete_in_order(b.stored(), 1300);
   EXPECT_EQ(b.stored().size(), 1300U);  // the broker refused everything while down: no duplicates
+  // ... and the transport said so for every failed message: nothing is counted as a duplicate.
+  EXPECT_EQ(c.resent, 0U);
+}
+
+TEST(DeliveryEngine, FailuresOfUnknownOutcomeCountTheirResends) {
+  // The same outage through a transport that cannot say whether a failed message was written
+  // (a request lost in flight): every re-send is then a possible duplicate, counted.
+  FakeBroker b;
+  TempDir d;
+  auto del = std::make_unique<Delivery>(
+      test_config(),
+      [&b] {
+        auto p = std::make_unique<FakeProducer>(&b);
+        p->report_unknown_status();
+        return p;
+      },
+      d.path);
+  b.set(FakeBroker::kDown);
+  for (int i = 0; i < 100; ++i) del->submit("k", msg(i));
+  for (int i = 0; i < 500 && del->counters().failures == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_GT(del->counters().failures, 0U);
+  b.set(FakeBroker::kUp);
+  EXPECT_EQ(del->flush(20000), 0U);
+  expect_complete_in_order(b.stored(), 100);
+  EXPECT_EQ(b.stored().size(), 100U);
+  EXPECT_GT(del->counters().resent, 0U);
 }
 
 TEST(DeliveryEngine, LostAcksAreResentAndCounted) {
