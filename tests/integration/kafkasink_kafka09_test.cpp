@@ -122,9 +122,12 @@ TEST(KafkaSinkKafka09, BrokerKilledWithSigkillAndRestartedLosesNothing) {
   {
     std::set<uint64_t> seen;
     int64_t last_new = -1;
-    for (const auto& e : events) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto& e = events[i];
       if (!seen.insert(e.seq).second) continue;
-      if (static_cast<int64_t>(e.seq) != last_new + 1) ++out_of_order;
+      if (static_cast<int64_t>(e.seq) != last_new + 1 && ++out_of_order <= 10)
+        std::printf("out of order: consumed #%zu has seq %llu after seq %lld\n", i,
+                    static_cast<unsigned long long>(e.seq), static_cast<long long>(last_new));
       last_new = static_cast<int64_t>(e.seq);
     }
   }
