@@ -1,0 +1,9 @@
+# The .deb: cpack, dpkg -x into build/packaging-test, the elements and retail-launch run from the
+# unpacked tree, lintian clean (tests/packaging/check_deb.sh; docs/DEPLOY.md "Debian package").
+if(TARGET retail-launch)
+  add_test(NAME packaging_deb
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/packaging/check_deb.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}
+            ${RETAIL_SHARED_DIR})
+  set_tests_properties(packaging_deb PROPERTIES LABELS packaging TIMEOUT 120
+    RUN_SERIAL TRUE)  # cpack runs the build tool (preinstall) in this build folder
+endif()
