@@ -80,7 +80,8 @@ cat > "$scratch/store.json" <<'JSON'
   "output": { "type": "none" } }
 JSON
 print_launch() {
-  env GST_PLUGIN_SYSTEM_PATH="$plugindir" GST_REGISTRY="$scratch/registry.bin" RETAIL_SHARED_DIR="$1" \
+  env GST_PLUGIN_SYSTEM_PATH="$plugindir" GST_PLUGIN_PATH="$plugindir" GST_REGISTRY="$scratch/registry.bin" \
+    RETAIL_SHARED_DIR="$1" \
     "$launch" --print-launch "$2" 2>&1
 }
 rc=0
