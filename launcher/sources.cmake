@@ -17,4 +17,4 @@ target_link_options(retail-launch PRIVATE
   "LINKER:--version-script=${CMAKE_CURRENT_LIST_DIR}/retail-launch.map")
 set_property(TARGET retail-launch APPEND PROPERTY LINK_DEPENDS
   ${CMAKE_CURRENT_LIST_DIR}/retail-launch.map)
-install(TARGETS retail-launch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS retail-launch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
