@@ -190,11 +190,12 @@ void sample(Generation* g) {
     while (now > prev && !g->v[i].compare_exchange_weak(prev, now)) {
     }
   }
-  g->connected.store(u64_prop(p->camsrc, "connected") != 0);
   if (p->kafkasink != nullptr) {
     const std::string broker = string_prop(p->kafkasink, "broker-state");
     g->broker_up.store(broker == "up" || broker == "file" ? 1 : 0);
   }
+  // Last: once retail_camera_up reads 1, the sink's state above has been sampled too.
+  g->connected.store(u64_prop(p->camsrc, "connected") != 0);
 }
 
 std::string error_text(GstMessage* m, const StorePipeline& store) {
