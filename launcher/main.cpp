@@ -527,11 +527,17 @@ std::string render_metrics(App* app) {
         << "\",sink=\"kafkasink\",mode=\"" << (file_mode ? "file" : "kafka") << "\"} "
         << (c->state == CamState::kRunning && c->gen ? c->gen->broker_up.load() : 0) << '\n';
   }
-  family("process_cpu_seconds_total", "counter", "User and system CPU time of retail-launch");
-  o << "process_cpu_seconds_total "
-    << retail::prometheus::format_value(retail::prometheus::process_cpu_seconds()) << '\n';
-  family("process_resident_memory_bytes", "gauge", "Resident memory of retail-launch");
-  o << "process_resident_memory_bytes " << retail::prometheus::process_resident_bytes() << '\n';
+  // /proc unreadable (not Linux, or hidepid): the series are left out rather than reported as -1.
+  const double cpu_s = retail::prometheus::process_cpu_seconds();
+  if (cpu_s >= 0) {
+    family("process_cpu_seconds_total", "counter", "User and system CPU time of retail-launch");
+    o << "process_cpu_seconds_total " << retail::prometheus::format_value(cpu_s) << '\n';
+  }
+  const int64_t rss = retail::prometheus::process_resident_bytes();
+  if (rss >= 0) {
+    family("process_resident_memory_bytes", "gauge", "Resident memory of retail-launch");
+    o << "process_resident_memory_bytes " << rss << '\n';
+  }
   family("process_start_time_seconds", "gauge", "Start time of the process (Unix epoch)");
   o << "process_start_time_seconds " << app->started_us / 1000000 << '\n';
   family("retail_build_info", "gauge",

@@ -13,7 +13,7 @@ namespace retail::prometheus {
 // Upper bounds (seconds) of the glass-to-event latency histogram; finer around the 200 ms
 // target. A sample goes into the first bucket whose bound is >= it, or into +Inf.
 constexpr std::array<double, 12> kLatencyBounds = {0.01, 0.025, 0.05, 0.075, 0.1, 0.15,
-                                                    0.2,  0.25,  0.3,  0.5,   1.0, 2.5};
+                                                   0.2,  0.25,  0.3,  0.5,   1.0, 2.5};
 constexpr size_t kLatencyBuckets = kLatencyBounds.size() + 1;  // + the +Inf bucket
 
 // Index in [0, kLatencyBuckets) of the bucket for a latency in microseconds (negative = 0 s).

@@ -3,13 +3,13 @@
 // (docs/grafana/gst-retail.json) names a series that a running retail-launch exports.
 #include <gtest/gtest.h>
 #include <json-glib/json-glib.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <algorithm>
-#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -30,27 +30,31 @@ namespace {
 
 std::string launcher_bin() { return retail::test::build_path("launcher/retail-launch"); }
 
-// A store with one looping file camera, no analytics stage, events to a JSON-lines file.
-std::string store_config(const std::string& dir, int port) {
+// A store with one looping file camera, no analytics stage, events to a JSON-lines file (or,
+// with `brokers`, to Kafka).
+std::string store_config(const std::string& dir, int port, const std::string& brokers) {
   const std::string clip = retail::test::media("faces/hamilton_640x360.mp4");
   return R"({"store_id": "metrics-store",
   "cameras": [{"id": "c1", "uri": ")" +
          clip + R"(", "source": {"loop": true}}],
   "stages": [],
-  "kafka": {"location": ")" +
-         dir + R"(/events-{camera}.jsonl", "spool-dir": ")" + dir + R"(/spool-{camera}"},
+  "kafka": {)" +
+         (brokers.empty() ? R"("location": ")" + dir + R"(/events-{camera}.jsonl")"
+                          : R"("brokers": ")" + brokers + R"(")") +
+         R"(, "spool-dir": ")" + dir + R"(/spool-{camera}"},
   "metrics": {"port": )" +
          std::to_string(port) + "}}";
 }
 
-// Runs retail-launch until the camera is up and its latency histogram has samples, then scrapes once more (into `m`,
-// and the text into `text`) and stops it with SIGTERM.
-void run_and_scrape(const std::string& name, Metrics* m, std::string* text) {
+// Runs retail-launch until the camera is up and its latency histogram has samples, then scrapes
+// once more (into `m`, and the text into `text`) and stops it with SIGTERM.
+void run_and_scrape(const std::string& name, Metrics* m, std::string* text,
+                    const std::string& brokers = "") {
   const std::string dir = retail::test::build_path("Testing/launcher/" + name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   const int port = retail::test::free_tcp_port();
-  std::ofstream(dir + "/store.json") << store_config(dir, port);
+  std::ofstream(dir + "/store.json") << store_config(dir, port, brokers);
   ChildProcess p;
   ASSERT_TRUE(p.start({launcher_bin(), dir + "/store.json"}, dir + "/launch"));
   ASSERT_TRUE(retail::test::wait_for_port(port, 60000)) << p.err();
@@ -107,9 +111,9 @@ std::set<std::string> metric_names(const std::string& expr) {
   }
   s = std::regex_replace(
       s, std::regex(R"(\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\))"), " ");
-  static const std::set<std::string> keywords = {"and", "or", "unless", "bool", "offset",
-                                                 "by",  "without", "on", "ignoring",
-                                                 "group_left", "group_right", "inf", "nan"};
+  static const std::set<std::string> keywords = {
+      "and", "or",       "unless",     "bool",        "offset", "by", "without",
+      "on",  "ignoring", "group_left", "group_right", "inf",    "nan"};
   std::set<std::string> out;
   const std::regex ident(R"([A-Za-z_:][A-Za-z0-9_:]*)");
   for (auto it = std::sregex_iterator(s.begin(), s.end(), ident); it != std::sregex_iterator();
@@ -143,7 +147,8 @@ void collect_queries(JsonNode* n, std::vector<std::string>* exprs) {
         if (std::strcmp(key, "expr") == 0) exprs->push_back(text);
         std::smatch m;
         if ((std::strcmp(key, "definition") == 0 || std::strcmp(key, "query") == 0) &&
-            std::regex_search(text, m, std::regex(R"(label_values\(\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*,)")))
+            std::regex_search(text, m,
+                              std::regex(R"(label_values\(\s*([A-Za-z_:][A-Za-z0-9_:]*)\s*,)")))
           exprs->push_back(m[1].str());
       } else {
         collect_queries(v, exprs);
@@ -191,9 +196,9 @@ TEST_F(LauncherMetrics, ShortRunExportsHistogramBuildInfoBrokerUpAndProcessMetri
     if (label_of(key, "camera") != "c1") continue;
     const std::string le = label_of(key, "le");
     ASSERT_FALSE(le.empty()) << key;
-    buckets.emplace_back(le == "+Inf" ? std::numeric_limits<double>::infinity()
-                                      : std::strtod(le.c_str(), nullptr),
-                         value);
+    buckets.emplace_back(
+        le == "+Inf" ? std::numeric_limits<double>::infinity() : std::strtod(le.c_str(), nullptr),
+        value);
   }
   std::sort(buckets.begin(), buckets.end());
   ASSERT_EQ(buckets.size(), 13u) << text;
@@ -270,4 +275,19 @@ TEST_F(LauncherMetrics, EveryDashboardQueryNamesAnExportedMetric) {
       EXPECT_EQ(exported.count(n), 1u)
           << "the dashboard queries '" << n << "', which retail-launch does not export: " << e;
   }
+}
+
+// Kafka mode with a broker address where nothing listens: the camera runs (events go to the
+// spool), and broker_up says the broker is not up.
+TEST_F(LauncherMetrics, BrokerUpIsZeroWhileNoBrokerAnswers) {
+  Metrics m;
+  std::string text;
+  run_and_scrape("metrics-no-broker", &m, &text,
+                 "127.0.0.1:" + std::to_string(retail::test::free_tcp_port()));
+  if (HasFatalFailure()) return;
+  EXPECT_NE(text.find("retail_sink_broker_up{store=\"metrics-store\",camera=\"c1\","
+                      "sink=\"kafkasink\",mode=\"kafka\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(m.cam("retail_sink_delivered_total", "c1"), 0) << text;
 }

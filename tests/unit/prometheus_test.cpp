@@ -1,10 +1,10 @@
+#include "common/prometheus.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include "common/prometheus.h"
 
 using namespace retail::prometheus;
 
@@ -22,7 +22,8 @@ TEST(Prometheus, LatencyBucketsAreInclusiveUpperBounds) {
 
 TEST(Prometheus, HistogramLinesAreCumulativeAndCountEqualsInf) {
   const std::vector<double> bounds = {0.1, 0.2, 0.5};
-  const std::string text = histogram_lines("x_seconds", "camera=\"c1\"", bounds, {1, 0, 2, 3}, 4.25);
+  const std::string text =
+      histogram_lines("x_seconds", "camera=\"c1\"", bounds, {1, 0, 2, 3}, 4.25);
   EXPECT_EQ(text,
             "x_seconds_bucket{camera=\"c1\",le=\"0.1\"} 1\n"
             "x_seconds_bucket{camera=\"c1\",le=\"0.2\"} 1\n"
