@@ -54,12 +54,16 @@ std::string histogram_lines(const std::string& name, const std::string& labels,
   for (size_t i = 0; i <= bounds.size(); ++i) {
     cumulative += i < counts.size() ? counts[i] : 0;
     const std::string le = i < bounds.size() ? format_value(bounds[i]) : "+Inf";
-    out += name + "_bucket{" + labels + sep + "le=\"" + le + "\"} " +
-           format_value(static_cast<double>(cumulative)) + '\n';
+    out.append(name).append("_bucket{").append(labels).append(sep).append("le=\"");
+    out.append(le).append("\"} ").append(format_value(static_cast<double>(cumulative)));
+    out += '\n';
   }
   const std::string braces = labels.empty() ? "" : "{" + labels + "}";
-  out += name + "_sum" + braces + ' ' + format_value(sum) + '\n';
-  out += name + "_count" + braces + ' ' + format_value(static_cast<double>(cumulative)) + '\n';
+  out.append(name).append("_sum").append(braces).append(" ").append(format_value(sum));
+  out += '\n';
+  out.append(name).append("_count").append(braces).append(" ");
+  out.append(format_value(static_cast<double>(cumulative)));
+  out += '\n';
   return out;
 }
 
