@@ -61,8 +61,9 @@ TEST(Prometheus, ProcStatTimesSurviveSpacesAndParensInTheName) {
 }
 
 TEST(Prometheus, OwnProcessHasCpuAndMemory) {
-  volatile double x = 0;  // burn a little CPU so that at least a tick is accounted
-  while (process_cpu_seconds() <= 0)
+  ASSERT_GE(process_cpu_seconds(), 0) << "/proc/self/stat unreadable";
+  volatile double x = 0;  // burn a little CPU so that at least a clock tick is accounted
+  for (int round = 0; round < 10000 && process_cpu_seconds() == 0; ++round)
     for (int i = 0; i < 1000000; ++i) x = x + i;
   EXPECT_GT(process_cpu_seconds(), 0);
   EXPECT_GT(process_resident_bytes(), 1 << 20);
