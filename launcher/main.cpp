@@ -23,7 +23,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -32,6 +31,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/prometheus.h"
 #include "config/camera_source.h"
 #include "config/store_config.h"
 #include "plugin.h"
@@ -73,6 +73,7 @@ struct Generation {
   std::string start_error;  // set by the start task when the pipeline could not start
   std::array<std::atomic<uint64_t>, kCounters> v{};  // last sampled values (counters only grow)
   std::atomic<bool> connected{false};
+  std::atomic<int> broker_up{0};  // kafkasink's broker-state: 1 "up" or "file", 0 otherwise
   std::atomic<bool> sampling{false};
   gint64 running_since_us = 0;  // main thread
 };
@@ -100,7 +101,8 @@ struct Camera {
   // Updated once a second (main thread).
   uint64_t last_frames = 0;
   double fps = 0.0;
-  double latency_s = 0.0;
+  double latency_s = 0.0;      // mean over the last second that had samples
+  double latency_max_s = 0.0;  // max over that same second
 
   uint64_t value(Counter c) const {
     const uint64_t live = gen ? gen->v[c].load() : 0;
@@ -127,24 +129,16 @@ void log_line(const std::string& m) {
   std::fflush(stderr);
 }
 
-int64_t rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t pages_total = 0;
-  int64_t pages_rss = 0;
-  statm >> pages_total >> pages_rss;
-  return pages_rss * sysconf(_SC_PAGESIZE);
-}
+std::string label(const std::string& v) { return retail::prometheus::escape_label(v); }
 
-std::string label(const std::string& v) {
-  std::string out;
-  for (char ch : v) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    if (ch == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += ch;
-  }
+// A string property ("" when the element or the property is missing).
+std::string string_prop(GstElement* e, const char* name) {
+  if (e == nullptr || g_object_class_find_property(G_OBJECT_GET_CLASS(e), name) == nullptr)
+    return "";
+  gchar* v = nullptr;
+  g_object_get(e, name, &v, nullptr);
+  std::string out = v != nullptr ? v : "";
+  g_free(v);
   return out;
 }
 
@@ -196,6 +190,11 @@ void sample(Generation* g) {
     while (now > prev && !g->v[i].compare_exchange_weak(prev, now)) {
     }
   }
+  if (p->kafkasink != nullptr) {
+    const std::string broker = string_prop(p->kafkasink, "broker-state");
+    g->broker_up.store(broker == "up" || broker == "file" ? 1 : 0);
+  }
+  // Last: once retail_camera_up reads 1, the sink's state above has been sampled too.
   g->connected.store(u64_prop(p->camsrc, "connected") != 0);
 }
 
@@ -469,12 +468,26 @@ std::string render_metrics(App* app) {
              [](const Camera& c) { return c.value(kSourceFrames); });
   per_camera("retail_camera_fps", "gauge", "Frames per second through the chain (last second)",
              [](const Camera& c) { return c.fps; });
-  per_camera("retail_camera_latency_seconds", "gauge",
-             "End-to-end latency, capture to end of analytics (mean over the last second)",
+  family("retail_camera_latency_seconds", "histogram",
+         "Glass-to-event latency: capture time to the end of the analytics chain, per frame");
+  {
+    const std::vector<double> bounds(retail::prometheus::kLatencyBounds.begin(),
+                                     retail::prometheus::kLatencyBounds.end());
+    for (auto& c : app->cameras) {
+      std::vector<uint64_t> counts;
+      for (const auto& b : c->stats->latency_buckets) counts.push_back(b.load());
+      o << retail::prometheus::histogram_lines(
+          "retail_camera_latency_seconds",
+          "store=\"" + store + "\",camera=\"" + label(c->id) + "\"", bounds, counts,
+          static_cast<double>(c->stats->latency_total_us.load()) / 1e6);
+    }
+  }
+  per_camera("retail_camera_latency_mean_seconds", "gauge",
+             "Glass-to-event latency, mean over the last second that had frames",
              [](const Camera& c) { return c.latency_s; });
-  per_camera(
-      "retail_camera_latency_max_seconds", "gauge", "Largest end-to-end latency seen",
-      [](const Camera& c) { return static_cast<double>(c.stats->latency_max_us.load()) / 1e6; });
+  per_camera("retail_camera_latency_max_seconds", "gauge",
+             "Glass-to-event latency, largest over the last second that had frames",
+             [](const Camera& c) { return c.latency_max_s; });
   per_camera("retail_camera_dropped_frames_total", "counter",
              "Oldest frames dropped because analytics were slower than the camera",
              [](const Camera& c) { return c.value(kDroppedFrames); });
@@ -503,11 +516,34 @@ std::string render_metrics(App* app) {
         o << sc.name << "{store=\"" << store << "\",camera=\"" << label(c->id)
           << "\",sink=\"kafkasink\"} " << c->value(sc.counter) << '\n';
     }
+    // Without brokers kafkasink writes JSON lines to a file: its broker-state reads "file" and
+    // this series is 1 while the sink runs (a write failure is a pipeline error: a restart).
+    const retail::config::Setting* brokers = app->config.kafka->find("brokers");
+    const bool file_mode = brokers == nullptr || brokers->value.text.empty();
+    family("retail_sink_broker_up", "gauge",
+           "1 while kafkasink's broker state is up (file mode: while the sink runs), else 0");
+    for (auto& c : app->cameras)
+      o << "retail_sink_broker_up{store=\"" << store << "\",camera=\"" << label(c->id)
+        << "\",sink=\"kafkasink\",mode=\"" << (file_mode ? "file" : "kafka") << "\"} "
+        << (c->state == CamState::kRunning && c->gen ? c->gen->broker_up.load() : 0) << '\n';
   }
-  family("process_resident_memory_bytes", "gauge", "Resident memory of retail-launch");
-  o << "process_resident_memory_bytes " << rss_bytes() << '\n';
+  // /proc unreadable (not Linux, or hidepid): the series are left out rather than reported as -1.
+  const double cpu_s = retail::prometheus::process_cpu_seconds();
+  if (cpu_s >= 0) {
+    family("process_cpu_seconds_total", "counter", "User and system CPU time of retail-launch");
+    o << "process_cpu_seconds_total " << retail::prometheus::format_value(cpu_s) << '\n';
+  }
+  const int64_t rss = retail::prometheus::process_resident_bytes();
+  if (rss >= 0) {
+    family("process_resident_memory_bytes", "gauge", "Resident memory of retail-launch");
+    o << "process_resident_memory_bytes " << rss << '\n';
+  }
   family("process_start_time_seconds", "gauge", "Start time of the process (Unix epoch)");
   o << "process_start_time_seconds " << app->started_us / 1000000 << '\n';
+  family("retail_build_info", "gauge",
+         "Always 1; the labels name the gst-retail version and git commit of this build");
+  o << "retail_build_info{version=\"" << label(RETAIL_VERSION) << "\",commit=\""
+    << label(RETAIL_GIT_COMMIT) << "\"} 1\n";
   family("retail_cameras_configured", "gauge", "Cameras in the store config");
   o << "retail_cameras_configured{store=\"" << store << "\"} " << app->cameras.size() << '\n';
   return o.str();
@@ -582,7 +618,11 @@ gboolean on_tick(gpointer data) {
     c->last_frames = f;
     const uint64_t n = c->stats->latency_count.exchange(0);
     const int64_t sum = c->stats->latency_sum_us.exchange(0);
-    if (n > 0) c->latency_s = static_cast<double>(sum) / static_cast<double>(n) / 1e6;
+    const int64_t max = c->stats->latency_max_us.exchange(0);
+    if (n > 0) {
+      c->latency_s = static_cast<double>(sum) / static_cast<double>(n) / 1e6;
+      c->latency_max_s = static_cast<double>(max) / 1e6;
+    }
     if (c->up())
       c->down_since_us = 0;
     else if (c->down_since_us == 0 && c->state != CamState::kEnded)

@@ -18,3 +18,17 @@ target_link_options(retail-launch PRIVATE
 set_property(TARGET retail-launch APPEND PROPERTY LINK_DEPENDS
   ${CMAKE_CURRENT_LIST_DIR}/retail-launch.map)
 install(TARGETS retail-launch RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
+# retail_build_info: the project version, and `git describe` of the source tree at configure time
+# ("unknown" outside a git checkout or without git).
+set(RETAIL_GIT_COMMIT "unknown")
+find_program(RETAIL_GIT git)
+if(RETAIL_GIT)
+  execute_process(COMMAND ${RETAIL_GIT} describe --always --dirty --tags
+    WORKING_DIRECTORY ${PROJECT_SOURCE_DIR} OUTPUT_VARIABLE _retail_describe
+    RESULT_VARIABLE _retail_describe_rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(_retail_describe_rc EQUAL 0 AND NOT _retail_describe STREQUAL "")
+    set(RETAIL_GIT_COMMIT "${_retail_describe}")
+  endif()
+endif()
+set_property(SOURCE ${CMAKE_CURRENT_LIST_DIR}/main.cpp APPEND PROPERTY COMPILE_DEFINITIONS
+  RETAIL_VERSION="${PROJECT_VERSION}" RETAIL_GIT_COMMIT="${RETAIL_GIT_COMMIT}")

@@ -59,6 +59,8 @@ GstPadProbeReturn end_of_chain(GstPad*, GstPadProbeInfo* info, gpointer data) {
       const int64_t lat = g_get_real_time() - fa->source.capture_time_us;
       stats->latency_sum_us += lat;
       stats->latency_count++;
+      stats->latency_buckets[prometheus::latency_bucket(lat)]++;
+      stats->latency_total_us += lat;
       int64_t prev = stats->latency_max_us.load();
       while (lat > prev && !stats->latency_max_us.compare_exchange_weak(prev, lat)) {
       }

@@ -4,6 +4,7 @@
 
 #include <gst/gst.h>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/prometheus.h"
 #include "config/store_config.h"
 
 namespace retail::launcher {
@@ -19,9 +21,13 @@ namespace retail::launcher {
 struct BranchStats {
   std::atomic<uint64_t> frames{0};  // frames that went through every stage
   std::atomic<uint64_t> events{0};  // analytics events carried by those frames
+  // Since the last one-second tick of retail-launch (it resets them): mean and max gauges.
   std::atomic<int64_t> latency_sum_us{0};
   std::atomic<uint64_t> latency_count{0};
   std::atomic<int64_t> latency_max_us{0};
+  // The same samples, never reset: the retail_camera_latency_seconds histogram.
+  std::array<std::atomic<uint64_t>, prometheus::kLatencyBuckets> latency_buckets{};
+  std::atomic<int64_t> latency_total_us{0};
 };
 
 // One camera's own GstPipeline (own bus, own clock): a camera's state changes never take another

@@ -404,7 +404,7 @@ class Parser {
     }
 
     if (JsonNode* m = json_object_get_member(o, "metrics")) {
-      JsonObject* mo = object(m, "$.metrics", "give {\"address\": \"0.0.0.0\", \"port\": 9100}");
+      JsonObject* mo = object(m, "$.metrics", "give {\"address\": \"0.0.0.0\", \"port\": 9846}");
       only_keys(mo, "$.metrics", {"enabled", "address", "port"});
       if (JsonNode* e = json_object_get_member(mo, "enabled"))
         c.metrics.enabled = boolean(e, "$.metrics.enabled", "true or false");

@@ -64,7 +64,7 @@ struct Output {
 struct Metrics {
   bool enabled = true;
   std::string address = "127.0.0.1";
-  int port = 9100;  // 0 = pick a free port (printed at start)
+  int port = 9846;  // 0 = pick a free port (printed at start); 9100 is node_exporter's
 };
 
 // Fault isolation (docs/CONFIG.md, "Restarts and health"): a camera whose branch posts an error

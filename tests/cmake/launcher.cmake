@@ -16,6 +16,14 @@ if(GSTRTSPSERVER_FOUND AND TARGET retail-launch)
     SOURCES integration/launcher_test.cpp LIBS retail_rtsp_support TIMEOUT 240)
   add_dependencies(integration_launcher retail-launch retail_test_rtsp_server)
 
+  # /metrics values after a short run, and the Grafana dashboard's queries against a real scrape.
+  retail_add_test(integration_launcher_metrics LABEL integration
+    SOURCES integration/launcher_metrics_test.cpp LIBS retail_rtsp_support PkgConfig::JSONGLIB
+    TIMEOUT 180)
+  target_compile_definitions(integration_launcher_metrics PRIVATE
+    RETAIL_PROJECT_VERSION="${PROJECT_VERSION}")
+  add_dependencies(integration_launcher_metrics retail-launch)
+
   # Faults: sources that can never work, --check against bad configs (ctest -L faults). One label:
   # retail_add_test passes LABEL to gtest_discover_tests, which cannot carry a list.
   retail_add_test(integration_launcher_faults LABEL faults

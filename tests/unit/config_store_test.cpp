@@ -42,7 +42,7 @@ TEST(StoreConfig, MinimalConfigHasDefaults) {
   EXPECT_FALSE(c.kafka.has_value());
   EXPECT_EQ(c.output.kind, retail::config::OutputKind::kNone);
   EXPECT_TRUE(c.metrics.enabled);
-  EXPECT_EQ(c.metrics.port, 9100);
+  EXPECT_EQ(c.metrics.port, 9846);
   EXPECT_EQ(c.dir, "/etc/retail");
 }
 
