@@ -32,8 +32,10 @@ fi
 # config <n> <full|decode> <metrics-port>
 config() {
   local n=$1 mode=$2 port=$3 cams="" i
+  # A looping, paced file stands in for a camera; drop-old=true makes it drop like a live one
+  # (the default, auto, keeps every frame of a file and would slow the source instead).
   for i in $(seq 1 "$n"); do
-    cams+="${cams:+,}{\"id\":\"cam$i\",\"uri\":\"$clip\",\"source\":{\"loop\":true,\"queue-size-buffers\":3}}"
+    cams+="${cams:+,}{\"id\":\"cam$i\",\"uri\":\"$clip\",\"source\":{\"loop\":true,\"queue-size-buffers\":3,\"drop-old\":true}}"
   done
   local stages='[]' kafka=''
   if [ "$mode" = full ]; then
