@@ -24,12 +24,24 @@ GType test_mode_get_type() {
   return type;
 }
 
+// An enum that grew out of a boolean (as retailcamsrc's drop-old): nicks "true" and "false".
+GType test_drop_get_type() {
+  static GType type = 0;
+  if (type == 0) {
+    static const GEnumValue values[] = {
+        {0, "Auto", "auto"}, {1, "On", "true"}, {2, "Off", "false"}, {0, nullptr, nullptr}};
+    type = g_enum_register_static("RetailTestDrop", values);
+  }
+  return type;
+}
+
 struct TestStage {
   GObject parent;
   guint interval;
   gfloat threshold;
   gboolean draw;
   gint mode;
+  gint drop;
   gchar* model;
   gchar* zones;
 };
@@ -42,6 +54,7 @@ enum {
   PROP_THRESHOLD,
   PROP_DRAW,
   PROP_MODE,
+  PROP_DROP,
   PROP_MODEL,
   PROP_ZONES,
   PROP_FRAMES
@@ -63,6 +76,9 @@ void test_stage_set(GObject* o, guint id, const GValue* v, GParamSpec* ps) {
       break;
     case PROP_MODE:
       s->mode = g_value_get_enum(v);
+      break;
+    case PROP_DROP:
+      s->drop = g_value_get_enum(v);
       break;
     case PROP_MODEL:
       g_free(s->model);
@@ -100,6 +116,8 @@ void test_stage_class_init(TestStageClass* k) {
                                   g_param_spec_boolean("draw-labels", "d", "draw", FALSE, rw));
   g_object_class_install_property(
       oc, PROP_MODE, g_param_spec_enum("mode", "m", "mode", test_mode_get_type(), kModeFaces, rw));
+  g_object_class_install_property(
+      oc, PROP_DROP, g_param_spec_enum("drop", "d", "drop", test_drop_get_type(), 0, rw));
   g_object_class_install_property(
       oc, PROP_MODEL, g_param_spec_string("face-model", "f", "model file", nullptr, rw));
   g_object_class_install_property(oc, PROP_ZONES,
@@ -148,6 +166,10 @@ TEST(ElementSettings, WrongTypesAndRangesAreRejected) {
   EXPECT_NE(error_of(R"({"mode": "cars"})").find("is not one of: faces, people"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"frames": 3})").find("read-only"), std::string::npos);
+  // A JSON boolean picks the enum value nicknamed "true"/"false", and only where one exists.
+  EXPECT_EQ(error_of(R"({"drop": true})"), "");
+  EXPECT_EQ(error_of(R"({"drop": false})"), "");
+  EXPECT_NE(error_of(R"({"mode": true})").find("is not one of: faces, people"), std::string::npos);
   EXPECT_EQ(error_of(R"({"interval": 3, "threshold": 0.7, "draw-labels": true, "mode": "people"})"),
             "");
 }
