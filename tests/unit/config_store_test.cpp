@@ -219,6 +219,20 @@ TEST(StoreConfig, ExampleConfigInTheRepositoryParses) {
   EXPECT_FALSE(c.campaigns_file.empty() && c.campaigns_json.empty());
   for (const auto& cp : c.campaigns)
     EXPECT_TRUE(retail::paths::file_exists(cp.creative)) << cp.creative;
+  // The entrance keeps the global heatmap next to its door line; the checkout has no ad panel.
+  const auto entrance = retail::config::stages_for(c, c.cameras[0]);
+  const auto checkout = retail::config::stages_for(c, c.cameras[1]);
+  bool zones_checked = false;
+  for (const auto& st : entrance)
+    if (st.element == "retailzones") {
+      const std::string z = st.find("zones-json")->value.text;
+      EXPECT_NE(z.find("\"heatmap\""), std::string::npos) << z;
+      EXPECT_NE(z.find("\"door\""), std::string::npos) << z;
+      zones_checked = true;
+    }
+  EXPECT_TRUE(zones_checked);
+  EXPECT_EQ(entrance.back().element, "adoverlay");
+  for (const auto& st : checkout) EXPECT_NE(st.element, "adoverlay");
 }
 
 TEST(StoreConfig, MissingFileIsNotFound) {
