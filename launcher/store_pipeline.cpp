@@ -320,9 +320,8 @@ std::unique_ptr<CameraPipeline> StorePipeline::build(size_t index, BranchStats* 
 }
 
 std::string StorePipeline::launch_line(const config::StoreConfig& c, const config::Camera& cam) {
-  std::string line =
-      "retailcamsrc uri=\"" + (cam.uri_display.empty() ? cam.uri : cam.uri_display) +
-      "\" store-id=" + c.store_id + " camera-id=" + cam.id;
+  std::string line = "retailcamsrc uri=\"" + (cam.uri_display.empty() ? cam.uri : cam.uri_display) +
+                     "\" store-id=" + c.store_id + " camera-id=" + cam.id;
   if (cam.fps_limit > 0) line += " max-fps=" + std::to_string(cam.fps_limit);
   for (const auto& s : cam.source.settings) line += " " + s.key + "=" + quote(s.value);
   for (const auto& st : config::stages_for(c, cam)) {

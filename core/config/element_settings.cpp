@@ -220,8 +220,8 @@ void validate_settings(const ElementSettings& es, GType type, const std::string&
           throw Error(
               ErrorKind::kNotFound,
               config_message(file, s.json_path,
-                             "file '" + s.value.printable() + "' for '" + s.key + "' of '" + es.element +
-                                 "' not found",
+                             "file '" + s.value.printable() + "' for '" + s.key + "' of '" +
+                                 es.element + "' not found",
                              "check the path; models resolve under RETAIL_SHARED_DIR/models (" +
                                  paths::models_dir() + "); or name a $.models entry as \"@name\""));
       }

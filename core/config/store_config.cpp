@@ -29,7 +29,8 @@ const Setting* ElementSettings::find(const std::string& key) const {
 
 std::string expand_env(const std::string& text, const std::string& file,
                        const std::string& json_path, bool* substituted) {
-  const char* syntax = "write ${NAME} or ${NAME:-default} (NAME: letters, digits, '_'); $$ is a literal $";
+  const char* syntax =
+      "write ${NAME} or ${NAME:-default} (NAME: letters, digits, '_'); $$ is a literal $";
   std::string out;
   bool any = false;
   for (size_t i = 0; i < text.size();) {
@@ -54,15 +55,16 @@ std::string expand_env(const std::string& text, const std::string& file,
     const size_t colon = inner.find(":-");
     const std::string name = inner.substr(0, colon);
     const bool valid_name =
-        !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+        !name.empty() &&
+        (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
         std::all_of(name.begin(), name.end(), [](char ch) {
           return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_';
         });
     if (!valid_name)
-      throw Error(ErrorKind::kConfig,
-                  config_message(file, json_path,
-                                 "'${" + inner + "}' is not an environment variable reference",
-                                 syntax));
+      throw Error(
+          ErrorKind::kConfig,
+          config_message(file, json_path,
+                         "'${" + inner + "}' is not an environment variable reference", syntax));
     const char* v = std::getenv(name.c_str());
     if (colon != std::string::npos) {  // as in a shell: the default also replaces an empty value
       out += (v != nullptr && *v != '\0') ? std::string(v) : inner.substr(colon + 2);
@@ -70,8 +72,7 @@ std::string expand_env(const std::string& text, const std::string& file,
       out += v;
     } else {
       throw Error(ErrorKind::kConfig,
-                  config_message(file, json_path,
-                                 "environment variable " + name + " is not set",
+                  config_message(file, json_path, "environment variable " + name + " is not set",
                                  "set " + name +
                                      " in retail-launch's environment (systemd Environment=, "
                                      "docker -e ...), or give a default: ${" +
@@ -97,7 +98,8 @@ bool by_id(JsonNode* n) {
     JsonNode* e = json_array_get_element(a, i);
     if (!JSON_NODE_HOLDS_OBJECT(e)) return false;
     JsonNode* id = json_object_get_member(json_node_get_object(e), "id");
-    if (id == nullptr || !JSON_NODE_HOLDS_VALUE(id) || json_node_get_value_type(id) != G_TYPE_STRING)
+    if (id == nullptr || !JSON_NODE_HOLDS_VALUE(id) ||
+        json_node_get_value_type(id) != G_TYPE_STRING)
       return false;
   }
   return true;

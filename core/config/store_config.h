@@ -44,12 +44,12 @@ struct ElementSettings {
 
 struct Camera {
   std::string id;
-  std::string uri;         // as configured: rtsp://..., file:///..., http://... or a plain path
+  std::string uri;          // as configured: rtsp://..., file:///..., http://... or a plain path
   std::string uri_display;  // "" = uri; else the uri as written (${NAME} not substituted)
-  double fps_limit = 0.0;  // 0 = camera rate
-  std::optional<Box> roi;  // normalized region analysed (absent = whole frame)
-  std::string json_path;   // $.cameras[i]
-  ElementSettings source;  // retailcamsrc settings ($.cameras[i].source)
+  double fps_limit = 0.0;   // 0 = camera rate
+  std::optional<Box> roi;   // normalized region analysed (absent = whole frame)
+  std::string json_path;    // $.cameras[i]
+  ElementSettings source;   // retailcamsrc settings ($.cameras[i].source)
   std::vector<ElementSettings> overrides;  // per-camera stage settings ($.cameras[i].stages)
 };
 

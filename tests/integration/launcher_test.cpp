@@ -381,7 +381,8 @@ TEST(LauncherConfig, PrintLaunchShowsEachCamerasMergedStagesAndMasksTheEnvironme
     {"element": "adoverlay", "settings": {"draw-boxes": true}}
   ],
   "kafka": {"brokers": "127.0.0.1:1", "kafka-config": "sasl.password=${RETAIL_IT_SECRET}",
-            "spool-dir": ")" + dir + R"(/spool-{camera}"},
+            "spool-dir": ")" +
+                  dir + R"(/spool-{camera}"},
   "metrics": {"enabled": false}
 })");
   setenv("RETAIL_IT_SECRET", "hunter2-not-for-logs", 1);

@@ -339,11 +339,12 @@ TEST(StoreConfig, CameraStageSettingsMergeOverTheGlobalOnes) {
   // The global heatmap survives, with the camera's interval; the camera's lines are added; the
   // zone "shelf" keeps its global points with the camera's dwell; "till" is appended; the null
   // removes the global occupancy block.
-  EXPECT_EQ(zones->value.text,
-            R"({"heatmap":{"grid_w":16,"grid_h":9,"interval_ms":5000},)"
-            R"("zones":[{"id":"shelf","points":[[0.25,0.25],[0.5,0.25],[0.5,0.5]],"min_dwell_ms":500},)"
-            R"({"id":"till","points":[[0,0],[1,0],[1,1]]}],)"
-            R"("lines":[{"id":"door","points":[[0.25,0.75],[0.75,0.75]],"entrance":true}]})");
+  EXPECT_EQ(
+      zones->value.text,
+      R"({"heatmap":{"grid_w":16,"grid_h":9,"interval_ms":5000},)"
+      R"("zones":[{"id":"shelf","points":[[0.25,0.25],[0.5,0.25],[0.5,0.5]],"min_dwell_ms":500},)"
+      R"({"id":"till","points":[[0,0],[1,0],[1,1]]}],)"
+      R"("lines":[{"id":"door","points":[[0.25,0.75],[0.75,0.75]],"entrance":true}]})");
   EXPECT_EQ(entrance[2].find("draw-boxes")->value.b, true);
   // The global stages themselves are untouched.
   EXPECT_EQ(c.stages[1].find("zones-json")->value.text.find("lines"), std::string::npos);
@@ -377,7 +378,8 @@ TEST(StoreConfig, CameraStageErrorsNameTheJsonPath) {
       {R"({"retailattr": {"enabled": true}})",
        "$.cameras[0].stages.retailattr: stage 'retailattr' is disabled for every camera "
        "($.stages[2].enabled is false)"},
-      {R"({"adoverlay": {"enabled": "no"}})", "$.cameras[0].stages.adoverlay.enabled: expected true or false"},
+      {R"({"adoverlay": {"enabled": "no"}})",
+       "$.cameras[0].stages.adoverlay.enabled: expected true or false"},
       {R"({"adoverlay": false})", "$.cameras[0].stages.adoverlay: expected a JSON object"},
   };
   for (const auto& b : bad) {
