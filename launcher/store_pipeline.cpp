@@ -44,8 +44,10 @@ std::string replace_camera(std::string s, const std::string& camera_id) {
 
 ElementSettings for_camera(ElementSettings es, const std::string& camera_id) {
   for (auto& s : es.settings)
-    if (s.value.kind == Value::Kind::kString)
+    if (s.value.kind == Value::Kind::kString) {
       s.value.text = replace_camera(s.value.text, camera_id);
+      if (!s.value.display.empty()) s.value.display = replace_camera(s.value.display, camera_id);
+    }
   return es;
 }
 
@@ -78,10 +80,11 @@ GstPadProbeReturn end_of_chain_events(GstPad*, GstPadProbeInfo* info, gpointer d
   return GST_PAD_PROBE_OK;
 }
 
+// Printed as written where ${NAME} was substituted: no environment value (secret) is printed.
 std::string quote(const Value& v) {
   if (v.kind != Value::Kind::kString && v.kind != Value::Kind::kJson) return v.text;
   std::string out = "\"";
-  for (char ch : v.text) {
+  for (char ch : v.printable()) {
     if (ch == '"' || ch == '\\') out += '\\';
     out += ch;
   }
@@ -317,8 +320,8 @@ std::unique_ptr<CameraPipeline> StorePipeline::build(size_t index, BranchStats* 
 }
 
 std::string StorePipeline::launch_line(const config::StoreConfig& c, const config::Camera& cam) {
-  std::string line =
-      "retailcamsrc uri=\"" + cam.uri + "\" store-id=" + c.store_id + " camera-id=" + cam.id;
+  std::string line = "retailcamsrc uri=\"" + (cam.uri_display.empty() ? cam.uri : cam.uri_display) +
+                     "\" store-id=" + c.store_id + " camera-id=" + cam.id;
   if (cam.fps_limit > 0) line += " max-fps=" + std::to_string(cam.fps_limit);
   for (const auto& s : cam.source.settings) line += " " + s.key + "=" + quote(s.value);
   for (const auto& st : config::stages_for(c, cam)) {

@@ -50,7 +50,7 @@ bool integer_in(const Value& v, T* out, std::string* problem) {
     return true;
   }
   *problem = "expected an integer, got " +
-             (v.kind == Value::Kind::kString ? "\"" + v.text + "\"" : v.text);
+             (v.kind == Value::Kind::kString ? "\"" + v.printable() + "\"" : v.text);
   return false;
 }
 
@@ -140,7 +140,7 @@ bool to_gvalue(const Setting& s, GParamSpec* pspec, GValue* out, std::string* pr
         std::string nicks;
         for (guint i = 0; i < ec->n_values; ++i)
           nicks += (nicks.empty() ? "" : ", ") + std::string(ec->values[i].value_nick);
-        *problem = "'" + v.text + "' is not one of: " + nicks;
+        *problem = "'" + v.printable() + "' is not one of: " + nicks;
         ok = false;
       }
       g_type_class_unref(ec);
@@ -159,7 +159,8 @@ bool to_gvalue(const Setting& s, GParamSpec* pspec, GValue* out, std::string* pr
           GFlagsValue* fv = g_flags_get_value_by_nick(fc, part.c_str());
           if (fv == nullptr) fv = g_flags_get_value_by_name(fc, part.c_str());
           if (fv == nullptr) {
-            *problem = "unknown flag '" + part + "'";
+            *problem = v.display.empty() ? "unknown flag '" + part + "'"
+                                         : "unknown flag in '" + v.display + "'";
             ok = false;
           } else {
             flags |= fv->value;
@@ -178,7 +179,7 @@ bool to_gvalue(const Setting& s, GParamSpec* pspec, GValue* out, std::string* pr
       ok = false;
   }
   if (ok && g_param_value_validate(pspec, out)) {
-    *problem = "value " + v.text + " is out of the allowed range";
+    *problem = "value " + v.printable() + " is out of the allowed range";
     ok = false;
   }
   if (!ok) g_value_unset(out);
@@ -219,8 +220,8 @@ void validate_settings(const ElementSettings& es, GType type, const std::string&
           throw Error(
               ErrorKind::kNotFound,
               config_message(file, s.json_path,
-                             "file '" + s.value.text + "' for '" + s.key + "' of '" + es.element +
-                                 "' not found",
+                             "file '" + s.value.printable() + "' for '" + s.key + "' of '" +
+                                 es.element + "' not found",
                              "check the path; models resolve under RETAIL_SHARED_DIR/models (" +
                                  paths::models_dir() + "); or name a $.models entry as \"@name\""));
       }

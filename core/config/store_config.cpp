@@ -1,6 +1,8 @@
 #include "config/store_config.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -23,6 +25,158 @@ const Setting* ElementSettings::find(const std::string& key) const {
   for (const auto& s : settings)
     if (s.key == key) return &s;
   return nullptr;
+}
+
+std::string expand_env(const std::string& text, const std::string& file,
+                       const std::string& json_path, bool* substituted) {
+  const char* syntax =
+      "write ${NAME} or ${NAME:-default} (NAME: letters, digits, '_'); $$ is a literal $";
+  std::string out;
+  bool any = false;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '$') {
+      out += text[i++];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '$') {  // $$ -> $
+      out += '$';
+      i += 2;
+      continue;
+    }
+    if (i + 1 >= text.size() || text[i + 1] != '{') {  // a lone $ stays as it is
+      out += text[i++];
+      continue;
+    }
+    const size_t close = text.find('}', i + 2);
+    if (close == std::string::npos)
+      throw Error(ErrorKind::kConfig,
+                  config_message(file, json_path, "unterminated '${' in a string value", syntax));
+    const std::string inner = text.substr(i + 2, close - i - 2);
+    const size_t colon = inner.find(":-");
+    const std::string name = inner.substr(0, colon);
+    const bool valid_name =
+        !name.empty() &&
+        (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+        std::all_of(name.begin(), name.end(), [](char ch) {
+          return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_';
+        });
+    if (!valid_name)
+      throw Error(
+          ErrorKind::kConfig,
+          config_message(file, json_path,
+                         "'${" + inner + "}' is not an environment variable reference", syntax));
+    const char* v = std::getenv(name.c_str());
+    if (colon != std::string::npos) {  // as in a shell: the default also replaces an empty value
+      out += (v != nullptr && *v != '\0') ? std::string(v) : inner.substr(colon + 2);
+    } else if (v != nullptr) {
+      out += v;
+    } else {
+      throw Error(ErrorKind::kConfig,
+                  config_message(file, json_path, "environment variable " + name + " is not set",
+                                 "set " + name +
+                                     " in retail-launch's environment (systemd Environment=, "
+                                     "docker -e ...), or give a default: ${" +
+                                     name + ":-value}"));
+    }
+    any = true;
+    i = close + 1;
+  }
+  if (substituted != nullptr) *substituted = any;
+  return out;
+}
+
+namespace {
+
+bool is_comment_key(const std::string& key) { return !key.empty() && key[0] == '_'; }
+
+// An array that merges by id: non-empty, every element an object with a string "id".
+bool by_id(JsonNode* n) {
+  if (!JSON_NODE_HOLDS_ARRAY(n)) return false;
+  JsonArray* a = json_node_get_array(n);
+  if (json_array_get_length(a) == 0) return false;
+  for (guint i = 0; i < json_array_get_length(a); ++i) {
+    JsonNode* e = json_array_get_element(a, i);
+    if (!JSON_NODE_HOLDS_OBJECT(e)) return false;
+    JsonNode* id = json_object_get_member(json_node_get_object(e), "id");
+    if (id == nullptr || !JSON_NODE_HOLDS_VALUE(id) ||
+        json_node_get_value_type(id) != G_TYPE_STRING)
+      return false;
+  }
+  return true;
+}
+
+std::string id_of(JsonNode* e) {
+  return json_node_get_string(json_object_get_member(json_node_get_object(e), "id"));
+}
+
+// A new node: `over` merged onto `base` (neither is modified).
+JsonNode* merge_nodes(JsonNode* base, JsonNode* over) {
+  if (JSON_NODE_HOLDS_OBJECT(base) && JSON_NODE_HOLDS_OBJECT(over)) {
+    JsonObject* b = json_node_get_object(base);
+    JsonObject* o = json_node_get_object(over);
+    JsonObject* out = json_object_new();
+    GList* bm = json_object_get_members(b);
+    for (GList* l = bm; l != nullptr; l = l->next) {
+      const char* k = static_cast<const char*>(l->data);
+      JsonNode* bn = json_object_get_member(b, k);
+      JsonNode* on = json_object_get_member(o, k);
+      if (on == nullptr)
+        json_object_set_member(out, k, json_node_copy(bn));
+      else if (!JSON_NODE_HOLDS_NULL(on))  // null removes the member
+        json_object_set_member(out, k, merge_nodes(bn, on));
+    }
+    g_list_free(bm);
+    GList* om = json_object_get_members(o);
+    for (GList* l = om; l != nullptr; l = l->next) {
+      const char* k = static_cast<const char*>(l->data);
+      JsonNode* on = json_object_get_member(o, k);
+      if (!json_object_has_member(b, k) && !JSON_NODE_HOLDS_NULL(on))
+        json_object_set_member(out, k, json_node_copy(on));
+    }
+    g_list_free(om);
+    JsonNode* n = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(n, out);
+    return n;
+  }
+  if (by_id(base) && by_id(over)) {
+    JsonArray* b = json_node_get_array(base);
+    JsonArray* o = json_node_get_array(over);
+    JsonArray* out = json_array_new();
+    std::set<std::string> seen;
+    for (guint i = 0; i < json_array_get_length(b); ++i) {
+      JsonNode* be = json_array_get_element(b, i);
+      const std::string id = id_of(be);
+      seen.insert(id);
+      JsonNode* match = nullptr;
+      for (guint j = 0; j < json_array_get_length(o); ++j)
+        if (id_of(json_array_get_element(o, j)) == id) match = json_array_get_element(o, j);
+      json_array_add_element(out, match != nullptr ? merge_nodes(be, match) : json_node_copy(be));
+    }
+    for (guint j = 0; j < json_array_get_length(o); ++j) {
+      JsonNode* oe = json_array_get_element(o, j);
+      if (seen.insert(id_of(oe)).second) json_array_add_element(out, json_node_copy(oe));
+    }
+    JsonNode* n = json_node_new(JSON_NODE_ARRAY);
+    json_node_take_array(n, out);
+    return n;
+  }
+  return json_node_copy(over);
+}
+
+}  // namespace
+
+std::string merge_json(const std::string& base, const std::string& over) {
+  json::NodePtr b;
+  json::NodePtr o;
+  try {
+    b = json::parse(base, "base");
+    o = json::parse(over, "override");
+  } catch (const Error&) {
+    return over;
+  }
+  if (!JSON_NODE_HOLDS_OBJECT(b.get()) || !JSON_NODE_HOLDS_OBJECT(o.get())) return over;
+  json::NodePtr m(merge_nodes(b.get(), o.get()));
+  return json::to_string(m.get());
 }
 
 namespace {
@@ -49,6 +203,56 @@ class Parser {
       fail(path, "expected a string", fix);
     return json_node_get_string(n);
   }
+
+  // ${NAME} substitution in every string value of the document (not in member names, not under
+  // '_' comment keys). The text as written is kept for display_of.
+  void expand_tree(JsonNode* n, const std::string& path) {
+    if (JSON_NODE_HOLDS_OBJECT(n)) {
+      JsonObject* o = json_node_get_object(n);
+      for (const auto& k : members(o))
+        if (!is_comment(k)) expand_tree(json_object_get_member(o, k.c_str()), path + "." + k);
+    } else if (JSON_NODE_HOLDS_ARRAY(n)) {
+      JsonArray* a = json_node_get_array(n);
+      for (guint i = 0; i < json_array_get_length(a); ++i)
+        expand_tree(json_array_get_element(a, i), path + "[" + std::to_string(i) + "]");
+    } else if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING) {
+      const std::string written = json_node_get_string(n);
+      if (written.find('$') == std::string::npos) return;
+      bool substituted = false;
+      const std::string value = expand_env(written, file_, path, &substituted);
+      json_node_set_string(n, value.c_str());
+      if (substituted) written_[n] = written;
+    }
+  }
+
+  void env_nodes(JsonNode* n, std::vector<JsonNode*>* out) const {
+    if (written_.count(n) != 0) out->push_back(n);
+    if (JSON_NODE_HOLDS_OBJECT(n)) {
+      JsonObject* o = json_node_get_object(n);
+      for (const auto& k : members(o)) env_nodes(json_object_get_member(o, k.c_str()), out);
+    } else if (JSON_NODE_HOLDS_ARRAY(n)) {
+      JsonArray* a = json_node_get_array(n);
+      for (guint i = 0; i < json_array_get_length(a); ++i)
+        env_nodes(json_array_get_element(a, i), out);
+    }
+  }
+
+  // "" when nothing under `n` came from the environment; else `n` as written in the file (a
+  // string's text, or an object's/array's JSON text with its strings as written).
+  std::string display_of(JsonNode* n) const {
+    std::vector<JsonNode*> env;
+    env_nodes(n, &env);
+    if (env.empty()) return "";
+    if (JSON_NODE_HOLDS_VALUE(n)) return written_.at(n);
+    std::vector<std::string> values;
+    for (JsonNode* e : env) {
+      values.emplace_back(json_node_get_string(e));
+      json_node_set_string(e, written_.at(e).c_str());
+    }
+    std::string out = json::to_string(n);
+    for (size_t i = 0; i < env.size(); ++i) json_node_set_string(env[i], values[i].c_str());
+    return out;
+  }
   double number(JsonNode* n, const std::string& path, const std::string& fix) const {
     if (n == nullptr || !JSON_NODE_HOLDS_VALUE(n)) fail(path, "expected a number", fix);
     const GType t = json_node_get_value_type(n);
@@ -69,7 +273,7 @@ class Parser {
     g_list_free(names);
     return out;
   }
-  static bool is_comment(const std::string& key) { return !key.empty() && key[0] == '_'; }
+  static bool is_comment(const std::string& key) { return is_comment_key(key); }
 
   void only_keys(JsonObject* o, const std::string& path,
                  const std::set<std::string>& allowed) const {
@@ -102,6 +306,7 @@ class Parser {
     if (JSON_NODE_HOLDS_OBJECT(n) || JSON_NODE_HOLDS_ARRAY(n)) {
       v.kind = Value::Kind::kJson;
       v.text = json::to_string(n);
+      v.display = display_of(n);
       return v;
     }
     if (JSON_NODE_HOLDS_NULL(n))
@@ -110,6 +315,7 @@ class Parser {
     if (t == G_TYPE_STRING) {
       v.kind = Value::Kind::kString;
       v.text = json_node_get_string(n);
+      v.display = display_of(n);
     } else if (t == G_TYPE_INT64) {
       v.kind = Value::Kind::kInt;
       v.i = json_node_get_int(n);
@@ -129,7 +335,8 @@ class Parser {
 
   ElementSettings settings(const std::string& element, JsonNode* n, const std::string& path,
                            const std::string& block_path,
-                           const std::map<std::string, std::string>& models) const {
+                           const std::map<std::string, std::string>& models,
+                           const std::set<std::string>& reserved = {}) const {
     ElementSettings es;
     es.element = element;
     es.json_path = block_path;
@@ -138,7 +345,7 @@ class Parser {
                            "write the settings as an object of element property names, e.g. "
                            "{\"interval\": 3}");
     for (const auto& k : members(o)) {
-      if (is_comment(k)) continue;
+      if (is_comment(k) || reserved.count(k) != 0) continue;
       Setting s;
       s.key = k;
       s.json_path = path + "." + k;
@@ -172,6 +379,7 @@ class Parser {
                   std::string(e.what()) + ". Fix: correct the JSON syntax at that line/column");
     }
     JsonObject* o = object(root.get(), "$", "the file must hold one JSON object");
+    expand_tree(root.get(), "$");
     only_keys(o, "$",
               {"store_id", "models", "cameras", "stages", "campaigns", "kafka", "output", "metrics",
                "shutdown_timeout_ms", "restart_backoff_ms", "health"});
@@ -234,6 +442,7 @@ class Parser {
         fail(p + ".uri", "missing camera uri",
              "add \"uri\": \"rtsp://host:554/stream\" (or a file path / file:// URI)");
       cam.uri = string(uri, p + ".uri", "give the camera URI as a string");
+      cam.uri_display = display_of(uri);
       if (cam.uri.empty())
         fail(p + ".uri", "empty camera uri", "give rtsp://..., http://..., file:///... or a path");
       if (cam.uri.find("://") == std::string::npos) {
@@ -272,13 +481,24 @@ class Parser {
                                 "map element names to settings, e.g. {\"retailzones\": {...}}");
         for (const auto& el : members(so)) {
           if (is_comment(el)) continue;
-          cam.overrides.push_back(settings(el, json_object_get_member(so, el.c_str()),
-                                           p + ".stages." + el, p + ".stages." + el, c.models));
+          const std::string sp = p + ".stages." + el;
+          JsonNode* sn = json_object_get_member(so, el.c_str());
+          JsonObject* eo = object(sn, sp,
+                                  "give this camera's settings of the stage, e.g. {\"enabled\": "
+                                  "false} or {\"interval\": 5}");
+          bool enabled = true;
+          if (JsonNode* e = json_object_get_member(eo, "enabled"))
+            enabled = boolean(e, sp + ".enabled",
+                              "true or false (false: this camera runs without the stage)");
+          ElementSettings ov = settings(el, sn, sp, sp, c.models, {"enabled"});
+          ov.enabled = enabled;
+          cam.overrides.push_back(std::move(ov));
         }
       }
       c.cameras.push_back(std::move(cam));
     }
 
+    std::map<std::string, std::string> disabled;  // element -> $.stages[i] of a disabled stage
     if (JsonNode* st = json_object_get_member(o, "stages")) {
       JsonArray* sa = array(st, "$.stages", "list the analytics stages in order");
       for (guint i = 0; i < json_array_get_length(sa); ++i) {
@@ -292,7 +512,10 @@ class Parser {
           fail(p + ".element", "missing", "name the element, e.g. \"retailtrack\"");
         const std::string element = string(en, p + ".element", "the element name as a string");
         if (JsonNode* e = json_object_get_member(so, "enabled"))
-          if (!boolean(e, p + ".enabled", "true or false")) continue;
+          if (!boolean(e, p + ".enabled", "true or false")) {
+            disabled.emplace(element, p);
+            continue;
+          }
         c.stages.push_back(settings(element, json_object_get_member(so, "settings"),
                                     p + ".settings", p, c.models));
       }
@@ -302,9 +525,22 @@ class Parser {
         const bool known =
             std::any_of(c.stages.begin(), c.stages.end(),
                         [&](const ElementSettings& s) { return s.element == ov.element; });
-        if (!known)
-          fail(ov.json_path, "no stage '" + ov.element + "' in $.stages to override",
-               "add the element to $.stages or remove this override");
+        if (known) continue;
+        auto off = disabled.find(ov.element);
+        if (off != disabled.end())
+          fail(ov.json_path,
+               "stage '" + ov.element + "' is disabled for every camera (" + off->second +
+                   ".enabled is false)",
+               "enable it in " + off->second +
+                   " and set \"enabled\": false in the cameras that must not run it");
+        std::string names;
+        for (const auto& s : c.stages)
+          if (names.find("'" + s.element + "'") == std::string::npos)
+            names += (names.empty() ? "" : ", ") + ("'" + s.element + "'");
+        fail(ov.json_path, "no stage '" + ov.element + "' in $.stages to override",
+             names.empty() ? "add the element to $.stages or remove this override"
+                           : "use the element name of one of the stages: " + names +
+                                 " (or add the element to $.stages)");
       }
 
     if (JsonNode* cn = json_object_get_member(o, "campaigns")) {
@@ -468,6 +704,7 @@ class Parser {
  private:
   std::string file_;
   std::string dir_;
+  std::map<JsonNode*, std::string> written_;  // strings that had ${...}: their text as written
 };
 
 }  // namespace
@@ -501,19 +738,30 @@ StoreConfig load_store_config(const std::string& path) {
 }
 
 std::vector<ElementSettings> stages_for(const StoreConfig& config, const Camera& camera) {
-  std::vector<ElementSettings> out = config.stages;
-  for (const auto& ov : camera.overrides)
-    for (auto& st : out) {
-      if (st.element != ov.element) continue;
+  std::vector<ElementSettings> out;
+  for (ElementSettings st : config.stages) {
+    bool enabled = true;
+    for (const auto& ov : camera.overrides) {
+      if (ov.element != st.element) continue;
+      enabled = ov.enabled;
       for (const auto& s : ov.settings) {
         auto it = std::find_if(st.settings.begin(), st.settings.end(),
                                [&](const Setting& x) { return x.key == s.key; });
-        if (it != st.settings.end())
-          *it = s;
-        else
+        if (it == st.settings.end()) {
           st.settings.push_back(s);
+        } else if (it->value.kind == Value::Kind::kJson && s.value.kind == Value::Kind::kJson) {
+          Setting merged = s;  // the camera's path: its block is what changed the value
+          merged.value.text = merge_json(it->value.text, s.value.text);
+          if (!it->value.display.empty() || !s.value.display.empty())
+            merged.value.display = merge_json(it->value.printable(), s.value.printable());
+          *it = std::move(merged);
+        } else {
+          *it = s;
+        }
       }
     }
+    if (enabled) out.push_back(std::move(st));
+  }
   return out;
 }
 

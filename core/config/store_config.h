@@ -21,6 +21,10 @@ struct Value {
   int64_t i = 0;
   double d = 0.0;
   bool b = false;
+  // What --print-launch shows: "" = `text`; for a value with ${NAME} substitutions, the value as
+  // written in the file (environment values, e.g. secrets, are never printed).
+  std::string display;
+  const std::string& printable() const { return display.empty() ? text : display; }
 };
 
 // key = element property name (kebab-case, as gst-inspect-1.0 shows it).
@@ -34,16 +38,18 @@ struct ElementSettings {
   std::string element;    // factory name, e.g. "retaildetect"
   std::string json_path;  // where the block is, e.g. $.stages[1]
   std::vector<Setting> settings;
+  bool enabled = true;  // a camera's override: "enabled": false drops the stage for that camera
   const Setting* find(const std::string& key) const;
 };
 
 struct Camera {
   std::string id;
-  std::string uri;         // as configured: rtsp://..., file:///..., http://... or a plain path
-  double fps_limit = 0.0;  // 0 = camera rate
-  std::optional<Box> roi;  // normalized region analysed (absent = whole frame)
-  std::string json_path;   // $.cameras[i]
-  ElementSettings source;  // retailcamsrc settings ($.cameras[i].source)
+  std::string uri;          // as configured: rtsp://..., file:///..., http://... or a plain path
+  std::string uri_display;  // "" = uri; else the uri as written (${NAME} not substituted)
+  double fps_limit = 0.0;   // 0 = camera rate
+  std::optional<Box> roi;   // normalized region analysed (absent = whole frame)
+  std::string json_path;    // $.cameras[i]
+  ElementSettings source;   // retailcamsrc settings ($.cameras[i].source)
   std::vector<ElementSettings> overrides;  // per-camera stage settings ($.cameras[i].stages)
 };
 
@@ -104,8 +110,25 @@ struct StoreConfig {
 StoreConfig parse_store_config(const std::string& text, const std::string& file);
 StoreConfig load_store_config(const std::string& path);
 
-// Per-camera view: the stage settings with the camera's overrides applied.
+// Per-camera view (docs/CONFIG.md, "Per-camera stages"): $.stages in order, less the stages the
+// camera disables ("enabled": false), with the camera's settings merged over the global ones key
+// by key. A setting whose global and camera values are both JSON objects is merged member by
+// member (merge_json); any other camera value replaces the global one.
 std::vector<ElementSettings> stages_for(const StoreConfig& config, const Camera& camera);
+
+// Merges JSON text `over` onto `base` (both objects): members of `over` replace or add to those
+// of `base`, objects merge recursively, a null member removes the member, and an array whose
+// elements are all objects with a string "id" (zones, lines, creatives) merges element by element
+// by id (same id: merged; new id: appended). Any other value of `over` replaces. Returns `over`
+// when either text is not a JSON object.
+std::string merge_json(const std::string& base, const std::string& over);
+
+// ${NAME} / ${NAME:-default} / $$ substitution of one config string (docs/CONFIG.md,
+// "Environment variables"). `json_path` and `file` name the value in errors: an unset variable
+// without default, or a malformed ${...}, throws retail::Error(kConfig). `*substituted` tells
+// whether any ${...} was expanded.
+std::string expand_env(const std::string& text, const std::string& file,
+                       const std::string& json_path, bool* substituted);
 
 // "<file>: <json path>: <problem>. Fix: <fix>"
 std::string config_message(const std::string& file, const std::string& json_path,

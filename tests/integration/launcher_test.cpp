@@ -360,3 +360,61 @@ TEST(LauncherConfig, FiveBadConfigsFailBeforeAnythingStarts) {
                 err.substr(0, err.find('\n')).c_str());
   }
 }
+
+// Per-camera stages in the launch line: camera 1 keeps adoverlay and gets its zones merged over
+// the global heatmap, camera 2 runs without adoverlay; a secret from the environment is printed
+// as ${NAME}, never its value.
+TEST(LauncherConfig, PrintLaunchShowsEachCamerasMergedStagesAndMasksTheEnvironment) {
+  ASSERT_TRUE(fs::exists(launcher_bin()));
+  const std::string dir = work_dir("print-launch");
+  const std::string file = dir + "/store.json";
+  write(file, R"({
+  "store_id": "s",
+  "cameras": [
+    {"id": "entrance", "uri": "rtsp://127.0.0.1:1/a",
+     "stages": {"retailzones": {"zones-json": {"lines": [{"id": "door", "points": [[0.25, 0.75], [0.75, 0.75]]}]}}}},
+    {"id": "checkout", "uri": "rtsp://127.0.0.1:1/b", "stages": {"adoverlay": {"enabled": false}}}
+  ],
+  "stages": [
+    {"element": "retailtrack"},
+    {"element": "retailzones", "settings": {"zones-json": {"heatmap": {"grid_w": 16, "grid_h": 9}}}},
+    {"element": "adoverlay", "settings": {"draw-boxes": true}}
+  ],
+  "kafka": {"brokers": "127.0.0.1:1", "kafka-config": "sasl.password=${RETAIL_IT_SECRET}",
+            "spool-dir": ")" +
+                  dir + R"(/spool-{camera}"},
+  "metrics": {"enabled": false}
+})");
+  setenv("RETAIL_IT_SECRET", "hunter2-not-for-logs", 1);
+  ChildProcess p;
+  ASSERT_TRUE(p.start({launcher_bin(), "--print-launch", file}, dir + "/run"));
+  const int code = p.wait(30000);
+  unsetenv("RETAIL_IT_SECRET");
+  ASSERT_EQ(code, 0) << p.err();
+  std::vector<std::string> lines;
+  std::istringstream in(p.out());
+  for (std::string l; std::getline(in, l);)
+    if (l.rfind("gst-launch-1.0 ", 0) == 0) lines.push_back(l);
+  ASSERT_EQ(lines.size(), 2U) << p.out();
+  const std::string& entrance = lines[0];
+  const std::string& checkout = lines[1];
+  EXPECT_NE(entrance.find("camera-id=entrance"), std::string::npos) << entrance;
+  EXPECT_NE(checkout.find("camera-id=checkout"), std::string::npos) << checkout;
+  // Camera 1: adoverlay, and zones-json carries both the global heatmap and its own line.
+  EXPECT_NE(entrance.find("! adoverlay draw-boxes=true"), std::string::npos) << entrance;
+  const std::string merged =
+      R"(zones-json="{\"heatmap\":{\"grid_w\":16,\"grid_h\":9},\"lines\":[{\"id\":\"door\",)"
+      R"(\"points\":[[0.25,0.75],[0.75,0.75]]}]}")";
+  EXPECT_NE(entrance.find(merged), std::string::npos) << entrance;
+  // Camera 2: no adoverlay, the global zones unchanged.
+  EXPECT_EQ(checkout.find("adoverlay"), std::string::npos) << checkout;
+  EXPECT_NE(checkout.find(R"(zones-json="{\"heatmap\":{\"grid_w\":16,\"grid_h\":9}}")"),
+            std::string::npos)
+      << checkout;
+  EXPECT_NE(checkout.find("! retailtrack ! retailzones"), std::string::npos) << checkout;
+  for (const auto& l : lines) {
+    EXPECT_NE(l.find("kafka-config=\"sasl.password=${RETAIL_IT_SECRET}\""), std::string::npos) << l;
+    EXPECT_EQ(l.find("hunter2"), std::string::npos) << "secret printed: " << l;
+  }
+  EXPECT_EQ(p.err().find("hunter2"), std::string::npos) << p.err();
+}

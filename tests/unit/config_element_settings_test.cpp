@@ -3,6 +3,7 @@
 #include <glib-object.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
@@ -198,4 +199,19 @@ TEST(ElementSettings, AppliesValuesToTheObject) {
   EXPECT_STREQ(obj->zones, R"([{"id":"door"}])")
       << "objects/arrays reach string properties as JSON";
   g_object_unref(obj);
+}
+
+// A value that came from the environment is quoted as written (${NAME}) in the error, never as
+// its value.
+TEST(ElementSettings, ErrorsQuoteEnvironmentValuesAsWritten) {
+  setenv("RETAIL_TEST_MODE", "secret-mode", 1);
+  setenv("RETAIL_TEST_COUNT", "secret-count", 1);
+  const std::string mode = error_of(R"({"mode": "${RETAIL_TEST_MODE}"})");
+  const std::string count = error_of(R"({"interval": "${RETAIL_TEST_COUNT}"})");
+  unsetenv("RETAIL_TEST_MODE");
+  unsetenv("RETAIL_TEST_COUNT");
+  EXPECT_NE(mode.find("'${RETAIL_TEST_MODE}' is not one of: faces, people"), std::string::npos)
+      << mode;
+  EXPECT_NE(count.find("got \"${RETAIL_TEST_COUNT}\""), std::string::npos) << count;
+  EXPECT_EQ((mode + count).find("secret"), std::string::npos) << mode << count;
 }

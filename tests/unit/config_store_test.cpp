@@ -1,9 +1,11 @@
 // Store config parsing: every error names the file, the JSON path and the fix.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "common/paths.h"
@@ -217,6 +219,20 @@ TEST(StoreConfig, ExampleConfigInTheRepositoryParses) {
   EXPECT_FALSE(c.campaigns_file.empty() && c.campaigns_json.empty());
   for (const auto& cp : c.campaigns)
     EXPECT_TRUE(retail::paths::file_exists(cp.creative)) << cp.creative;
+  // The entrance keeps the global heatmap next to its door line; the checkout has no ad panel.
+  const auto entrance = retail::config::stages_for(c, c.cameras[0]);
+  const auto checkout = retail::config::stages_for(c, c.cameras[1]);
+  bool zones_checked = false;
+  for (const auto& st : entrance)
+    if (st.element == "retailzones") {
+      const std::string z = st.find("zones-json")->value.text;
+      EXPECT_NE(z.find("\"heatmap\""), std::string::npos) << z;
+      EXPECT_NE(z.find("\"door\""), std::string::npos) << z;
+      zones_checked = true;
+    }
+  EXPECT_TRUE(zones_checked);
+  EXPECT_EQ(entrance.back().element, "adoverlay");
+  for (const auto& st : checkout) EXPECT_NE(st.element, "adoverlay");
 }
 
 TEST(StoreConfig, MissingFileIsNotFound) {
@@ -263,4 +279,181 @@ TEST(StoreConfig, RestartBackoffAndHealthHaveDefaultsAndAreValidated) {
     EXPECT_NE(m.find(b.words), std::string::npos) << b.json << " -> " << m;
     EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
   }
+}
+
+// Per-camera stages (docs/CONFIG.md, "Per-camera stages"): merged over $.stages key by key,
+// JSON objects member by member (arrays of objects with an "id" by id), "enabled": false drops
+// the stage for that camera only.
+namespace {
+
+const char* kTwoCameras = R"({
+  "store_id": "s1",
+  "cameras": [
+    {"id": "entrance", "uri": "rtsp://h/a",
+     "stages": {"retailzones": {"zones-json": {
+        "lines": [{"id": "door", "points": [[0.25, 0.75], [0.75, 0.75]], "entrance": true}],
+        "zones": [{"id": "shelf", "min_dwell_ms": 500}, {"id": "till", "points": [[0,0],[1,0],[1,1]]}],
+        "heatmap": {"interval_ms": 5000},
+        "occupancy": null}}}},
+    {"id": "checkout", "uri": "rtsp://h/b",
+     "stages": {"adoverlay": {"enabled": false}, "retailtrack": {"lost-frames": 5}}}
+  ],
+  "stages": [
+    {"element": "retailtrack", "settings": {"lost-frames": 30}},
+    {"element": "retailzones", "settings": {"zones-json": {
+        "heatmap": {"grid_w": 16, "grid_h": 9, "interval_ms": 60000},
+        "zones": [{"id": "shelf", "points": [[0.25,0.25],[0.5,0.25],[0.5,0.5]], "min_dwell_ms": 2000}],
+        "occupancy": {"daily_reset": "04:00"}}}},
+    {"element": "adoverlay", "settings": {"draw-boxes": true}}
+  ]})";
+
+std::vector<std::string> elements_of(const std::vector<retail::config::ElementSettings>& st) {
+  std::vector<std::string> out;
+  for (const auto& s : st) out.push_back(s.element);
+  return out;
+}
+
+// RAII environment variable for a test.
+struct Env {
+  std::string name;
+  Env(const std::string& n, const char* value) : name(n) {
+    if (value != nullptr)
+      setenv(n.c_str(), value, 1);
+    else
+      unsetenv(n.c_str());
+  }
+  ~Env() { unsetenv(name.c_str()); }
+};
+
+}  // namespace
+
+TEST(StoreConfig, CameraStageSettingsMergeOverTheGlobalOnes) {
+  const auto c = parse_store_config(kTwoCameras, "/etc/retail/store.json");
+  const auto entrance = retail::config::stages_for(c, c.cameras[0]);
+  ASSERT_EQ(elements_of(entrance),
+            (std::vector<std::string>{"retailtrack", "retailzones", "adoverlay"}));
+  EXPECT_EQ(entrance[0].find("lost-frames")->value.i, 30) << "not overridden: global value";
+  const auto* zones = entrance[1].find("zones-json");
+  ASSERT_NE(zones, nullptr);
+  EXPECT_EQ(zones->json_path, "$.cameras[0].stages.retailzones.zones-json");
+  // The global heatmap survives, with the camera's interval; the camera's lines are added; the
+  // zone "shelf" keeps its global points with the camera's dwell; "till" is appended; the null
+  // removes the global occupancy block.
+  EXPECT_EQ(
+      zones->value.text,
+      R"({"heatmap":{"grid_w":16,"grid_h":9,"interval_ms":5000},)"
+      R"("zones":[{"id":"shelf","points":[[0.25,0.25],[0.5,0.25],[0.5,0.5]],"min_dwell_ms":500},)"
+      R"({"id":"till","points":[[0,0],[1,0],[1,1]]}],)"
+      R"("lines":[{"id":"door","points":[[0.25,0.75],[0.75,0.75]],"entrance":true}]})");
+  EXPECT_EQ(entrance[2].find("draw-boxes")->value.b, true);
+  // The global stages themselves are untouched.
+  EXPECT_EQ(c.stages[1].find("zones-json")->value.text.find("lines"), std::string::npos);
+}
+
+TEST(StoreConfig, EnabledFalseDropsTheStageForThatCameraOnly) {
+  const auto c = parse_store_config(kTwoCameras, "/etc/retail/store.json");
+  const auto checkout = retail::config::stages_for(c, c.cameras[1]);
+  EXPECT_EQ(elements_of(checkout), (std::vector<std::string>{"retailtrack", "retailzones"}));
+  EXPECT_EQ(checkout[0].find("lost-frames")->value.i, 5);
+  EXPECT_EQ(checkout[1].find("zones-json")->value.text, c.stages[1].find("zones-json")->value.text)
+      << "no override: the global zones";
+  ASSERT_EQ(c.cameras[1].overrides.size(), 2U);
+  EXPECT_TRUE(c.cameras[1].overrides[0].settings.empty()) << "'enabled' is no element property";
+  EXPECT_EQ(c.stages.size(), 3U) << "the global chain keeps adoverlay";
+  const auto entrance = retail::config::stages_for(c, c.cameras[0]);
+  EXPECT_EQ(entrance.back().element, "adoverlay");
+}
+
+TEST(StoreConfig, CameraStageErrorsNameTheJsonPath) {
+  const std::string cams_head =
+      R"({"store_id": "s", "stages": [{"element": "retailtrack"}, {"element": "adoverlay"},
+          {"element": "retailattr", "enabled": false}], "cameras": [{"id": "a", "uri": "rtsp://h/x", "stages": )";
+  struct Case {
+    std::string stages, words;
+  };
+  const Case bad[] = {
+      {R"({"retailzones": {}})",
+       "$.cameras[0].stages.retailzones: no stage 'retailzones' in $.stages to override. Fix: use "
+       "the element name of one of the stages: 'retailtrack', 'adoverlay'"},
+      {R"({"retailattr": {"enabled": true}})",
+       "$.cameras[0].stages.retailattr: stage 'retailattr' is disabled for every camera "
+       "($.stages[2].enabled is false)"},
+      {R"({"adoverlay": {"enabled": "no"}})",
+       "$.cameras[0].stages.adoverlay.enabled: expected true or false"},
+      {R"({"adoverlay": false})", "$.cameras[0].stages.adoverlay: expected a JSON object"},
+  };
+  for (const auto& b : bad) {
+    const std::string m = error_of(cams_head + b.stages + "}]}");
+    EXPECT_NE(m.find(b.words), std::string::npos) << b.stages << " -> " << m;
+    EXPECT_NE(m.find("/etc/retail/store.json: "), std::string::npos) << m;
+    EXPECT_NE(m.find("Fix:"), std::string::npos) << m;
+  }
+}
+
+TEST(StoreConfig, MergeJsonRule) {
+  using retail::config::merge_json;
+  EXPECT_EQ(merge_json(R"({"a":1,"b":{"c":2,"d":3}})", R"({"b":{"d":4,"e":5},"f":6})"),
+            R"({"a":1,"b":{"c":2,"d":4,"e":5},"f":6})");
+  EXPECT_EQ(merge_json(R"({"a":1,"b":2})", R"({"a":null})"), R"({"b":2})");
+  EXPECT_EQ(merge_json(R"({"p":[[0,0],[1,1]]})", R"({"p":[[0,1]]})"), R"({"p":[[0,1]]})")
+      << "arrays without ids replace";
+  EXPECT_EQ(merge_json(R"({"z":[{"id":"a","x":1}]})", R"({"z":[]})"), R"({"z":[]})")
+      << "an empty array clears";
+  EXPECT_EQ(merge_json(R"({"z":[{"id":"a","x":1},{"id":"b","x":2}]})",
+                       R"({"z":[{"id":"b","y":3},{"id":"c"}]})"),
+            R"({"z":[{"id":"a","x":1},{"id":"b","x":2,"y":3},{"id":"c"}]})");
+  EXPECT_EQ(merge_json(R"([1])", R"({"a":1})"), R"({"a":1})") << "not both objects: replace";
+}
+
+TEST(StoreConfig, EnvironmentVariablesAreSubstitutedInStrings) {
+  Env pw("RETAIL_TEST_PASSWORD", "s3cr$t");
+  Env empty("RETAIL_TEST_EMPTY", "");
+  Env unset("RETAIL_TEST_UNSET", nullptr);
+  const auto c = parse_store_config(R"({"store_id": "s",
+      "cameras": [{"id": "a", "uri": "rtsp://admin:${RETAIL_TEST_PASSWORD}@h/x"}],
+      "stages": [{"element": "retailzones", "settings": {"zones-json": {"zones": [{"id": "${RETAIL_TEST_UNSET:-z1}"}]}}}],
+      "kafka": {"kafka-config": "sasl.password=${RETAIL_TEST_PASSWORD};x=$$5",
+                "topic": "${RETAIL_TEST_UNSET:-edge}-${RETAIL_TEST_EMPTY:-x}",
+                "brokers": "${RETAIL_TEST_EMPTY}", "location": "cost $5 and $$",
+                "_note": "${NOT_SET_BUT_A_COMMENT}"}})",
+                                    "/etc/retail/store.json");
+  const auto& k = *c.kafka;
+  EXPECT_EQ(k.find("kafka-config")->value.text, "sasl.password=s3cr$t;x=$5");
+  EXPECT_EQ(k.find("kafka-config")->value.printable(),
+            "sasl.password=${RETAIL_TEST_PASSWORD};x=$$5")
+      << "printed as written: the secret never";
+  EXPECT_EQ(k.find("topic")->value.text, "edge-x") << "default when unset or empty";
+  EXPECT_EQ(k.find("brokers")->value.text, "") << "set but empty, no default: empty";
+  EXPECT_EQ(k.find("location")->value.text, "cost $5 and $") << "a lone $ stays, $$ is $";
+  EXPECT_EQ(k.find("location")->value.display, "") << "nothing from the environment";
+  EXPECT_EQ(c.cameras[0].uri, "rtsp://admin:s3cr$t@h/x");
+  EXPECT_EQ(c.cameras[0].uri_display, "rtsp://admin:${RETAIL_TEST_PASSWORD}@h/x");
+  const auto& z = c.stages[0].find("zones-json")->value;
+  EXPECT_EQ(z.text, R"({"zones":[{"id":"z1"}]})");
+  EXPECT_EQ(z.printable(), R"({"zones":[{"id":"${RETAIL_TEST_UNSET:-z1}"}]})");
+}
+
+TEST(StoreConfig, UnsetEnvironmentVariableNamesThePathAndTheVariable) {
+  Env unset("RETAIL_TEST_UNSET", nullptr);
+  const std::string head =
+      R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}], "kafka": {"kafka-config": ")";
+  ErrorKind kind{};
+  std::string m = error_of(head + R"(sasl.password=${RETAIL_TEST_UNSET}"}})", &kind);
+  EXPECT_EQ(kind, ErrorKind::kConfig);
+  EXPECT_NE(m.find("/etc/retail/store.json: $.kafka.kafka-config: environment variable "
+                   "RETAIL_TEST_UNSET is not set. Fix: "),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("${RETAIL_TEST_UNSET:-value}"), std::string::npos) << m;
+  m = error_of(head + R"(${RETAIL_TEST_UNSET"}})");
+  EXPECT_NE(m.find("$.kafka.kafka-config: unterminated '${'"), std::string::npos) << m;
+  m = error_of(head + R"(${1X}"}})");
+  EXPECT_NE(m.find("$.kafka.kafka-config: '${1X}' is not an environment variable reference"),
+            std::string::npos)
+      << m;
+  m = error_of(
+      R"({"store_id": "s", "cameras": [{"id": "a", "uri": "rtsp://h/x"}, {"id": "b", "uri": "${RETAIL_TEST_UNSET}"}]})");
+  EXPECT_NE(m.find("$.cameras[1].uri: environment variable RETAIL_TEST_UNSET is not set"),
+            std::string::npos)
+      << m;
 }
