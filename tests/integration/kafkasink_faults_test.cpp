@@ -73,11 +73,26 @@ TEST_P(KafkaSinkDiskFull, PolicyAppliesNoErrorAndSpoolingResumesWhenSpaceReturns
     inj.attach(p, "s");
     s = keep(p, "s");
     outage = std::thread([&] {
-      // Down until the disk has been full for a while (with "block" the stream stops there),
-      // then up for the rest of the run.
-      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-      while (inj.frames < 120 && std::chrono::steady_clock::now() < until)
+      // Down until the disk has been full for a while, then up for the rest of the run. "Full"
+      // is observed, not timed (a slow build, e.g. ASan, fills it later): a drop policy has
+      // dropped, or with "block" the stream has stopped for a second. 120 s is only a guard.
+      using Clock = std::chrono::steady_clock;
+      const auto guard = Clock::now() + std::chrono::seconds(120);
+      auto last_change = Clock::now();
+      uint64_t last_frames = inj.frames;
+      for (;;) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        const uint64_t frames = inj.frames;
+        if (frames != last_frames) {
+          last_frames = frames;
+          last_change = Clock::now();
+        }
+        const bool full = policy == "block"
+                              ? frames > 0 && Clock::now() - last_change > std::chrono::seconds(1)
+                              : counter(s, "dropped-by-policy") > 0;
+        if (full || Clock::now() > guard) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // full for a while
       mc.set_all(true, kBrokers);
     });
   });
