@@ -98,6 +98,11 @@ uint64_t Delivery::next_seq(const std::string& camera_key) {
   return spool_.next_seq(camera_key);
 }
 
+uint64_t Delivery::written_seq(const std::string& camera_key) {
+  std::lock_guard<std::mutex> lk(mu_);
+  return spool_.written_seq(camera_key);
+}
+
 bool Delivery::submit(const std::string& key, const std::string& value, const SeqMark* seq) {
   const uint64_t size = Spool::record_size(key, value);
   std::unique_lock<std::mutex> lk(mu_);

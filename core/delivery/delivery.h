@@ -89,6 +89,8 @@ class Delivery {
   // Next sequence number of a camera. Persisted in the spool directory once a message carrying
   // it is submitted and written, so a restart continues with neither a gap nor a reuse.
   uint64_t next_seq(const std::string& camera_key);
+  // See Spool::written_seq.
+  uint64_t written_seq(const std::string& camera_key);
 
   // Waits up to timeout_ms until everything accepted so far is acknowledged. Returns the number
   // of records still in the spool (they stay there for the next run).

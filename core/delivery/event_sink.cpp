@@ -31,6 +31,27 @@ std::string clean(std::string s) {
     if (c == '\t' || c == '\n') c = ' ';
   return s;
 }
+// A track message's track id and class (false when it is not one, or has no track_id).
+bool track_of(const schema::Message& m, uint64_t* id, std::string* cls) {
+  if (m.type != "track_started" && m.type != "track_ended") return false;
+  try {
+    auto node = json::parse(m.value, "event");
+    JsonObject* o = json_node_get_object(node.get());
+    JsonObject* p = o != nullptr ? json_object_get_object_member(o, "payload") : nullptr;
+    if (p == nullptr || !json_object_has_member(p, "track_id")) return false;
+    *id = static_cast<uint64_t>(json_object_get_int_member(p, "track_id"));
+    if (json_object_has_member(p, "class")) *cls = json_object_get_string_member(p, "class");
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
+uint64_t parse_seq(const std::string& f) {
+  return f == "-" ? OpenTracks::kNoSeq : g_ascii_strtoull(f.c_str(), nullptr, 10);
+}
+std::string seq_field(uint64_t seq) {
+  return seq == OpenTracks::kNoSeq ? "-" : std::to_string(seq);
+}
 }  // namespace
 
 OpenTracks::OpenTracks(std::string path) : path_(std::move(path)) {}
@@ -48,7 +69,8 @@ std::vector<OpenTracks::Track> OpenTracks::load() const {
     std::istringstream ls(line);
     std::string field;
     while (std::getline(ls, field, '\t')) f.push_back(field);
-    if (f.size() != 8) continue;  // a line from another version: ignored
+    // 8 fields: version 1 (no seqs: its starts were written before it was saved); 10: version 2.
+    if (f.size() != 8 && f.size() != 10) continue;  // a line from another version: ignored
     Track t;
     t.store_id = f[0];
     t.camera_id = f[1];
@@ -58,29 +80,35 @@ std::vector<OpenTracks::Track> OpenTracks::load() const {
     t.first_us = g_ascii_strtoll(f[5].c_str(), nullptr, 10);
     t.last_us = g_ascii_strtoll(f[6].c_str(), nullptr, 10);
     t.frames = g_ascii_strtoull(f[7].c_str(), nullptr, 10);
+    if (f.size() == 10) {
+      t.start_seq = parse_seq(f[8]);
+      t.end_seq = parse_seq(f[9]);
+    }
     out.push_back(std::move(t));
   }
   return out;
 }
 
-void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::Message>& accepted,
-                         const std::string& run_id, int64_t now_us) {
+std::vector<OpenTracks::Track> OpenTracks::left_open(
+    const std::vector<Track>& loaded,
+    const std::function<uint64_t(const std::string& camera_key)>& written_seq) {
+  std::vector<Track> out;
+  for (const auto& t : loaded) {
+    const uint64_t written = written_seq(t.store_id + "/" + t.camera_id);
+    if (t.start_seq != kNoSeq && t.start_seq >= written) continue;  // its start never got out
+    if (t.end_seq != kNoSeq && t.end_seq < written) continue;       // its end did
+    out.push_back(t);
+  }
+  return out;
+}
+
+void OpenTracks::before_submit(const std::vector<schema::Message>& msgs, const std::string& run_id,
+                               int64_t t_us) {
   bool changed = false;
-  const int64_t t_us = frame.source.capture_time_us > 0 ? frame.source.capture_time_us : now_us;
-  for (const auto& m : accepted) {
-    if (m.type != "track_started" && m.type != "track_ended") continue;
+  for (const auto& m : msgs) {
     uint64_t id = 0;
     std::string cls;
-    try {
-      auto node = json::parse(m.value, "event");
-      JsonObject* o = json_node_get_object(node.get());
-      JsonObject* p = o != nullptr ? json_object_get_object_member(o, "payload") : nullptr;
-      if (p == nullptr || !json_object_has_member(p, "track_id")) continue;
-      id = static_cast<uint64_t>(json_object_get_int_member(p, "track_id"));
-      if (json_object_has_member(p, "class")) cls = json_object_get_string_member(p, "class");
-    } catch (const std::exception&) {
-      continue;
-    }
+    if (!track_of(m, &id, &cls)) continue;
     const std::string k = track_key(m.store_id, m.camera_id, id);
     if (m.type == "track_started") {
       Track t;
@@ -90,7 +118,7 @@ void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::
       t.cls = cls.empty() ? "person" : cls;
       t.run_id = run_id;
       t.first_us = t.last_us = t_us;
-      t.frames = 0;
+      t.start_seq = m.seq;
       open_[k] = std::move(t);
       // Upstream that never ends its tracks must not grow the file without bound.
       if (open_.size() > kMaxOpenTracks) {
@@ -99,11 +127,37 @@ void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::
           if (it->second.first_us < oldest->second.first_us) oldest = it;
         open_.erase(oldest);
       }
-    } else {
-      open_.erase(k);
+      changed = true;
+    } else if (auto it = open_.find(k); it != open_.end()) {
+      it->second.end_seq = m.seq;
+      changed = true;
     }
-    changed = true;
   }
+  if (changed) save();
+}
+
+void OpenTracks::after_submit(const FrameAnalytics& frame, const std::vector<schema::Message>& msgs,
+                              const std::vector<bool>& accepted, int64_t now_us) {
+  bool changed = false;
+  for (size_t i = 0; i < msgs.size() && i < accepted.size(); ++i) {
+    const auto& m = msgs[i];
+    uint64_t id = 0;
+    std::string cls;
+    if (!track_of(m, &id, &cls)) continue;
+    auto it = open_.find(track_key(m.store_id, m.camera_id, id));
+    if (it == open_.end()) continue;
+    if (m.type == "track_started" && !accepted[i] && it->second.start_seq == m.seq) {
+      open_.erase(it);  // dropped by the spool policy: downstream never sees this track open
+      changed = true;
+    } else if (m.type == "track_ended" && it->second.end_seq == m.seq) {
+      if (accepted[i])
+        open_.erase(it);
+      else
+        it->second.end_seq = kNoSeq;  // the end was dropped: the track stays open downstream
+      changed = true;
+    }
+  }
+  const int64_t t_us = frame.source.capture_time_us > 0 ? frame.source.capture_time_us : now_us;
   if (!open_.empty())
     for (const auto& o : frame.objects) {
       if (o.track_id == 0) continue;
@@ -121,8 +175,9 @@ void OpenTracks::observe(const FrameAnalytics& frame, const std::vector<schema::
   }
 }
 
-void OpenTracks::clear() {
+void OpenTracks::reset(const std::vector<Track>& tracks) {
   open_.clear();
+  for (const auto& t : tracks) open_[track_key(t.store_id, t.camera_id, t.track_id)] = t;
   save();
 }
 
@@ -132,7 +187,8 @@ void OpenTracks::save() {
   for (const auto& [k, t] : open_)
     text += clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) +
             "\t" + clean(t.cls) + "\t" + t.run_id + "\t" + std::to_string(t.first_us) + "\t" +
-            std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\n";
+            std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\t" +
+            seq_field(t.start_seq) + "\t" + seq_field(t.end_seq) + "\n";
   // tmp + rename: a crash of the process leaves the old set or the new one, never half of one
   // (no fsync: this is saved on every change of the set, and a power cut loses the page cache
   // of the spool too).
@@ -195,10 +251,16 @@ EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {
 }
 
 void EventSink::close_tracks_left_open() {
-  const auto left = open_tracks_->load();
-  if (left.empty()) return;
+  auto left = OpenTracks::left_open(open_tracks_->load(), [this](const std::string& camera) {
+    return delivery_->written_seq(camera);
+  });
+  if (left.empty()) {
+    open_tracks_->reset({});
+    return;
+  }
   const int64_t now = g_get_real_time();
-  for (const auto& t : left) {
+  std::vector<schema::Message> closing;
+  for (auto& t : left) {
     FrameAnalytics f;
     f.source.store_id = t.store_id;
     f.source.camera_id = t.camera_id;
@@ -211,12 +273,17 @@ void EventSink::close_tracks_left_open() {
         .field("reason", "restart")
         .field("run_id", t.run_id);
     f.events.push_back({"track_ended", w.str()});
-    for (const auto& m : builder_->build(f, now)) submit(m);
+    for (auto& m : builder_->build(f, now)) {
+      t.end_seq = m.seq;  // a kill during these submits must not close the track twice
+      closing.push_back(std::move(m));
+    }
   }
+  open_tracks_->reset(left);
+  for (const auto& m : closing) submit(m);
   log::info("delivery", std::to_string(left.size()) +
                             " tracks open when the previous run stopped were closed "
                             "(track_ended, reason restart)");
-  open_tracks_->clear();
+  open_tracks_->reset({});
 }
 
 EventSink::~EventSink() {
@@ -225,16 +292,18 @@ EventSink::~EventSink() {
 
 EventSink::PushResult EventSink::push(const FrameAnalytics& frame, int64_t now_us) {
   PushResult r;
-  std::vector<schema::Message> accepted;
-  for (auto& m : builder_->build(frame, now_us, &r.rejected)) {
-    if (submit(m)) {
+  const auto msgs = builder_->build(frame, now_us, &r.rejected);
+  const int64_t t_us = frame.source.capture_time_us > 0 ? frame.source.capture_time_us : now_us;
+  open_tracks_->before_submit(msgs, builder_->pipeline_run_id(), t_us);
+  std::vector<bool> accepted(msgs.size(), false);
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    accepted[i] = submit(msgs[i]);
+    if (accepted[i])
       ++r.accepted;
-      if (m.type == "track_started" || m.type == "track_ended") accepted.push_back(std::move(m));
-    } else {
+    else
       ++r.dropped;
-    }
   }
-  open_tracks_->observe(frame, accepted, builder_->pipeline_run_id(), now_us);
+  open_tracks_->after_submit(frame, msgs, accepted, now_us);
   r.warning = delivery_->take_warning();
   return r;
 }

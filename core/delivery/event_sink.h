@@ -2,6 +2,7 @@
 // (or a JSON-lines file), through the write-ahead spool. The element only converts.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,21 +27,43 @@ struct SinkOptions {
 // directory (`open-tracks`, replaced atomically on every change) so that a run killed with
 // SIGKILL can be followed by one that closes them with a track_ended whose payload says
 // reason "restart" (schema 1.1.0).
+//
+// The file is written ahead of the spool: a frame's track_started (with its seq) and the seq of
+// each track_ended are saved before the frame's events are submitted, and settled after. A kill
+// in between leaves a file that may name a start or an end the spool never got; the restart
+// tells them apart by the spool's persisted seq (`left_open`), so every track whose start was
+// written is closed exactly once and no track is closed that was never started.
 class OpenTracks {
  public:
+  static constexpr uint64_t kNoSeq = UINT64_MAX;
   struct Track {
     std::string store_id, camera_id, cls, run_id;
     uint64_t track_id = 0;
     int64_t first_us = 0, last_us = 0;  // capture times (first event, last frame seen)
     uint64_t frames = 0;
+    uint64_t start_seq = kNoSeq;  // seq of its track_started (kNoSeq: a file of version 1)
+    uint64_t end_seq = kNoSeq;    // seq of a track_ended being submitted, else kNoSeq
   };
   explicit OpenTracks(std::string path);
-  // What a previous run left open (empty when it ended cleanly).
+  // What a previous run left in the file (empty when it ended cleanly).
   std::vector<Track> load() const;
-  // Follows one frame's accepted events and tracked objects.
-  void observe(const FrameAnalytics& frame, const std::vector<schema::Message>& accepted,
-               const std::string& run_id, int64_t now_us);
-  void clear();
+  // Of `loaded`, the tracks a restart must close: the start was written (start_seq below the
+  // camera's written seq) and the end was not. `written_seq(camera key "store/camera")` is the
+  // spool's Delivery::written_seq.
+  static std::vector<Track> left_open(
+      const std::vector<Track>& loaded,
+      const std::function<uint64_t(const std::string& camera_key)>& written_seq);
+  // Before a frame's messages are submitted: records each track_started and marks the track of
+  // each track_ended with the message's seq; saves when anything changed.
+  void before_submit(const std::vector<schema::Message>& msgs, const std::string& run_id,
+                     int64_t t_us);
+  // After: `accepted[i]` says whether msgs[i] was taken by the spool. Forgets the starts that
+  // were dropped and the tracks whose end was taken; then follows the frame's tracked objects
+  // (frame counts and times, saved at most once a second).
+  void after_submit(const FrameAnalytics& frame, const std::vector<schema::Message>& msgs,
+                    const std::vector<bool>& accepted, int64_t now_us);
+  // Replaces the set (the restart's closing messages are marked with their seqs) and saves.
+  void reset(const std::vector<Track>& tracks);
 
  private:
   void save();
@@ -72,7 +95,7 @@ class EventSink {
   uint64_t flush(int timeout_ms) { return delivery_->flush(timeout_ms); }
   // The stream ended cleanly (EOS): upstream closed what it wanted to close, so nothing is left
   // for a restart to close. A stop without EOS (an error teardown, a kill) keeps the open set.
-  void stream_ended() { open_tracks_->clear(); }
+  void stream_ended() { open_tracks_->reset({}); }
   uint64_t stop(int timeout_ms) { return delivery_->stop(timeout_ms); }
   void unblock(bool on);
   Counters counters() const { return delivery_->counters(); }

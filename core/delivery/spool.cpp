@@ -379,6 +379,11 @@ void Spool::note_sent(uint64_t end) {
 
 uint64_t Spool::next_seq(const std::string& camera_key) { return seq_[camera_key]++; }
 
+uint64_t Spool::written_seq(const std::string& camera_key) const {
+  const auto it = written_.find(camera_key);
+  return it == written_.end() ? 0 : it->second;
+}
+
 // The `seq` file: one "<camera key>\t<next seq>" line per camera, then the note of the record
 // being appended ("#pending\t<camera's previous value>\t<record start offset>\t<camera key>"),
 // then newlines up to the file's previous length (it is rewritten in place and never shrinks).

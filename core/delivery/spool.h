@@ -82,6 +82,10 @@ class Spool {
   // Next sequence number for `camera_key`. Only a number later written with append(mark) is
   // persisted: numbers taken but never written (a crash in between) are handed out again.
   uint64_t next_seq(const std::string& camera_key);
+  // The number after the last one written for `camera_key` (0 if none): a seq below it is in
+  // the spool or was delivered from it (or was dropped by the on-spool-full policy); one at or
+  // above it was never written.
+  uint64_t written_seq(const std::string& camera_key) const;
 
  private:
   static constexpr uint64_t kHeaderBytes = 12;  // magic, key length, value length (u32 each)

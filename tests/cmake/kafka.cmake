@@ -1,7 +1,8 @@
 # kafkasink, the event contract and the delivery engine (issue 5).
 retail_add_test(unit_schema LABEL unit SOURCES unit/schema_envelope_test.cpp)
 retail_add_test(unit_delivery LABEL unit
-  SOURCES unit/delivery_spool_test.cpp unit/delivery_engine_test.cpp)
+  SOURCES unit/delivery_spool_test.cpp unit/delivery_engine_test.cpp
+          unit/delivery_open_tracks_test.cpp)
 
 # The JSON Schema and its examples (ajv, installed by scripts/test.sh into tests/integration).
 find_program(RETAIL_NODE node)
