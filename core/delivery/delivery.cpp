@@ -304,18 +304,13 @@ void Delivery::on_report(const DeliveryReport& r) {
   const uint64_t offset = r.tag & kOffsetMask;
   const bool current = (r.tag >> kGenShift) == (generation_ & 0xFFFF);
   auto it = in_flight_.find(offset);
-  if (r.transport_retry)
-    for (auto& [off, f] : in_flight_)
-      if (!f.acked) ++f.may_repeat;
+  c_.resent += r.duplicates;
   if (r.ok) {
     ++c_.delivered;
     if (offset < backlog_until_) ++c_.replayed;
     if (!file_mode_) c_.broker_state = BrokerState::kUp;
     backoff_ms_ = 0;
-    if (it != in_flight_.end() && !it->second.acked) {
-      it->second.acked = true;
-      c_.resent += it->second.may_repeat;
-    }
+    if (it != in_flight_.end() && !it->second.acked) it->second.acked = true;
     advance_commit();
   } else if (current && it != in_flight_.end() && !it->second.acked) {
     // (A late failure of an earlier generation was already taken as possibly written when

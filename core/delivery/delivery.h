@@ -132,7 +132,6 @@ class Delivery {
   struct InFlight {
     uint64_t end = 0;
     bool acked = false;
-    uint32_t may_repeat = 0;  // requests lost (and retried by the transport) while outstanding
     bool not_written = false;  // failed, and the transport knows it never reached the broker
   };
   std::map<uint64_t, InFlight> in_flight_;  // by record offset

@@ -1,14 +1,18 @@
 // librdkafka producer behind the Producer interface.
 #include <fcntl.h>
+#include <glib.h>
 #include <librdkafka/rdkafka.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -35,7 +39,7 @@ namespace {
 
 class KafkaProducer : public Producer {
  public:
-  explicit KafkaProducer(const KafkaSettings& s) {
+  explicit KafkaProducer(const KafkaSettings& s) : settings_(s) {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     auto set = [&](const std::string& k, const std::string& v, bool user) {
@@ -75,8 +79,9 @@ class KafkaProducer : public Producer {
       set("max.in.flight.requests.per.connection", "1", false);
     if (!idempotent && !retries_set) set("message.send.max.retries", "2147483647", false);
     rd_kafka_conf_set_opaque(conf, this);
-    // Every request whose answer was lost is retried by librdkafka itself: counted (see
-    // DeliveryReport::transport_retry). The hook is registered on each new rd_kafka_t.
+    // Every request whose answer was lost is retried by librdkafka itself: noted here, and the
+    // log read back for copies once the retry is through (see settle_doubt). The hook is
+    // registered on each new rd_kafka_t.
     if (rd_kafka_conf_interceptor_add_on_new(conf, "retail-retries", &KafkaProducer::on_new,
                                              this) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       rd_kafka_conf_destroy(conf);
@@ -110,8 +115,10 @@ class KafkaProducer : public Producer {
                  std::string* error) override {
     if (rd_kafka_produce(rkt_, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
                          const_cast<char*>(value.data()), value.size(), key.data(), key.size(),
-                         reinterpret_cast<void*>(static_cast<uintptr_t>(tag))) == 0)
+                         reinterpret_cast<void*>(static_cast<uintptr_t>(tag))) == 0) {
+      outstanding_tags_.insert(tag);
       return Result::kQueued;
+    }
     const rd_kafka_resp_err_t e = rd_kafka_last_error();
     if (e == RD_KAFKA_RESP_ERR__QUEUE_FULL) return Result::kQueueFull;
     if (error != nullptr) *error = rd_kafka_err2str(e);
@@ -156,13 +163,129 @@ class KafkaProducer : public Producer {
     }
     if (r.ok) self->all_down_ = false;
     // The lost request was counted on the broker thread before librdkafka queued its retry, so
-    // it is visible here before the retried messages' reports.
+    // it is visible here before the retried messages' reports. Every message outstanding then
+    // (this one included) may have a copy in the log: the doubt lasts until they are reported.
     const uint64_t lost = self->lost_requests_.load();
     if (lost != self->seen_lost_) {
       self->seen_lost_ = lost;
-      r.transport_retry = true;
+      self->doubt_tags_.insert(self->outstanding_tags_.begin(), self->outstanding_tags_.end());
+    }
+    self->outstanding_tags_.erase(r.tag);
+    if (!self->doubt_tags_.empty()) {
+      if (r.ok) self->note_in_doubt(m);
+      self->doubt_tags_.erase(r.tag);
+      if (self->doubt_tags_.empty()) r.duplicates = self->settle_doubt();
+    }
+    if (r.ok && m->offset >= 0) {
+      auto [it, fresh] = self->last_offset_.try_emplace(m->partition, m->offset);
+      if (!fresh && m->offset <= it->second && !self->said_reorder_) {
+        self->said_reorder_ = true;  // librdkafka acknowledges a partition's messages in order
+        log::warning("delivery", "partition " + std::to_string(m->partition) +
+                                     ": a message was stored at offset " +
+                                     std::to_string(m->offset) +
+                                     ", before one sent ahead of "
+                                     "it (offset " +
+                                     std::to_string(it->second) +
+                                     "): events of this partition are out of order");
+      }
+      it->second = std::max(it->second, m->offset);
     }
     if (self->on_report_ != nullptr) (*self->on_report_)(r);
+  }
+
+  // A message acknowledged while in doubt: a gap between its offset and the previous one
+  // acknowledged in its partition was written by somebody: the lost attempt (copies of messages
+  // acknowledged now) or another producer. Which, is read back when the doubt is settled.
+  void note_in_doubt(const rd_kafka_message_t* m) {
+    const auto it = last_offset_.find(m->partition);
+    if (m->offset < 0 || it == last_offset_.end()) {
+      ++unverifiable_;  // nothing to compare with (acks=0, or the partition's first message)
+      return;
+    }
+    if (m->offset > it->second + 1) gaps_.push_back({m->partition, it->second + 1, m->offset});
+    doubt_copies_.insert(value_hash(m->payload, m->len));
+  }
+
+  static size_t value_hash(const void* p, size_t len) {
+    return std::hash<std::string_view>{}(std::string_view(static_cast<const char*>(p), len));
+  }
+
+  // Every message outstanding at a lost request is reported: the gaps are read back, and each
+  // message in them that is a byte-identical copy of one acknowledged during the doubt is a
+  // duplicate (event values are unique: they carry event_id and seq). A gap that cannot be read
+  // within the deadline counts whole (an upper bound, said once). Returns the duplicates.
+  uint64_t settle_doubt() {
+    uint64_t dups = unverifiable_;
+    if (unverifiable_ > 0)
+      log::info("delivery", std::to_string(unverifiable_) +
+                                " messages retried by librdkafka could not be checked for copies "
+                                "(no earlier offset to compare): counted as re-sent");
+    if (!gaps_.empty()) dups += read_back_copies();
+    log::info("delivery", "a Produce request whose answer was lost was retried by librdkafka: " +
+                              std::to_string(gaps_.size()) + " gaps in the log read back, " +
+                              std::to_string(dups) + " messages written twice");
+    gaps_.clear();
+    doubt_copies_.clear();
+    unverifiable_ = 0;
+    return dups;
+  }
+
+  uint64_t read_back_copies() {
+    char err[512];
+    rd_kafka_conf_t* conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "bootstrap.servers", settings_.brokers.c_str(), err, sizeof err);
+    // The user's settings carry what the cluster needs (security, broker version); producer-only
+    // ones are ignored by a consumer (librdkafka's CONFWARN about them is not logged).
+    for (const auto& [k, v] : settings_.overrides)
+      rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err);
+    rd_kafka_conf_set(conf, "enable.auto.commit", "false", err, sizeof err);
+    rd_kafka_conf_set(conf, "enable.partition.eof", "true", err, sizeof err);
+    rd_kafka_conf_set_log_cb(conf, &KafkaProducer::on_reader_log);
+    uint64_t total = 0, dups = 0;
+    for (const auto& g : gaps_) total += static_cast<uint64_t>(g.to - g.from);
+    rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
+    if (rk == nullptr) {
+      rd_kafka_conf_destroy(conf);
+      log::warning("delivery", std::string("cannot read the log back to find copies written by "
+                                           "librdkafka's retries (") +
+                                   err + "): " + std::to_string(total) +
+                                   " messages counted as re-sent");
+      return total;
+    }
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk, settings_.topic.c_str(), nullptr);
+    const int64_t deadline = g_get_monotonic_time() + kReadBackTimeoutMs * 1000;
+    uint64_t unread = 0;
+    for (const auto& g : gaps_) {
+      int64_t next = g.from;
+      if (rkt != nullptr && rd_kafka_consume_start(rkt, g.partition, g.from) == 0) {
+        while (next < g.to && g_get_monotonic_time() < deadline) {
+          rd_kafka_message_t* m = rd_kafka_consume(rkt, g.partition, 100);
+          if (m == nullptr) continue;
+          if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->offset >= next && m->offset < g.to) {
+            next = m->offset + 1;
+            // Every copy counts: a request lost twice can leave two.
+            if (doubt_copies_.count(value_hash(m->payload, m->len)) > 0) ++dups;
+          }
+          rd_kafka_message_destroy(m);
+        }
+        rd_kafka_consume_stop(rkt, g.partition);
+      }
+      unread += static_cast<uint64_t>(g.to - next);
+    }
+    if (rkt != nullptr) rd_kafka_topic_destroy(rkt);
+    rd_kafka_destroy(rk);
+    if (unread > 0)
+      log::warning("delivery", "could not read back " + std::to_string(unread) + " of " +
+                                   std::to_string(total) +
+                                   " messages written around a lost Produce request within " +
+                                   std::to_string(kReadBackTimeoutMs) +
+                                   " ms: counted as re-sent (possible duplicates)");
+    return dups + unread;
+  }
+
+  static void on_reader_log(const rd_kafka_t*, int level, const char* fac, const char* buf) {
+    if (std::string(fac) == "CONFWARN") return;
+    on_log(nullptr, level, fac, buf);
   }
 
   static rd_kafka_resp_err_t on_new(rd_kafka_t* rk, const rd_kafka_conf_t*, void* opaque, char*,
@@ -175,8 +298,8 @@ class KafkaProducer : public Producer {
   // timeout) means the broker may have written the batch without us hearing back; librdkafka
   // retries it. Purges and shutdown are the engine's own doing and handled by its rewind.
   static rd_kafka_resp_err_t on_response(rd_kafka_t*, int, const char*, int32_t, int16_t api_key,
-                                         int16_t, int32_t, size_t, int64_t,
-                                         rd_kafka_resp_err_t err, void* opaque) {
+                                         int16_t, int32_t, size_t, int64_t, rd_kafka_resp_err_t err,
+                                         void* opaque) {
     constexpr int16_t kProduce = 0;
     if (api_key == kProduce && err != RD_KAFKA_RESP_ERR_NO_ERROR &&
         err != RD_KAFKA_RESP_ERR__DESTROY && err != RD_KAFKA_RESP_ERR__PURGE_INFLIGHT &&
@@ -203,7 +326,21 @@ class KafkaProducer : public Producer {
   const OnReport* on_report_ = nullptr;
   std::atomic<bool> all_down_{false};
   std::atomic<uint64_t> lost_requests_{0};  // Produce requests whose answer was lost
-  uint64_t seen_lost_ = 0;                   // sender thread
+  // Sender thread only, from here on.
+  uint64_t seen_lost_ = 0;
+  static constexpr int kReadBackTimeoutMs = 2000;
+  KafkaSettings settings_;
+  std::map<int32_t, int64_t> last_offset_;  // per partition: highest offset acknowledged
+  bool said_reorder_ = false;
+  std::set<uint64_t> outstanding_tags_;  // handed to librdkafka, not reported yet
+  std::set<uint64_t> doubt_tags_;        // outstanding when a request was lost, not reported yet
+  struct Gap {
+    int32_t partition;
+    int64_t from, to;  // offsets [from, to) written by somebody between two of our messages
+  };
+  std::vector<Gap> gaps_;
+  std::set<size_t> doubt_copies_;  // value hashes of the messages acknowledged in the doubt
+  uint64_t unverifiable_ = 0;
 };
 
 class FileProducer : public Producer {

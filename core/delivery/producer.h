@@ -16,11 +16,10 @@ struct DeliveryReport {
   uint64_t tag = 0;  // what produce() was given
   bool ok = false;
   std::string error;  // when !ok
-  // Since the previous report the transport lost the answer to a request it had sent (the
-  // connection dropped or the request timed out) and retries it itself: every message still
-  // outstanding, this one included, may be written to the log more than once. kafkasink counts
-  // each such message in `resent` (librdkafka does not say which messages the lost request held).
-  bool transport_retry = false;
+  // Messages the transport found written twice by its own retries (librdkafka retries a
+  // Produce request whose answer was lost; the broker may have written the first attempt).
+  // Counted once, on the report that settles the doubt; kafkasink adds it to `resent`.
+  uint64_t duplicates = 0;
   // A failed message that may still be in the output (its request reached the broker, or we
   // cannot tell). False only when the transport knows it was never written (librdkafka's
   // RD_KAFKA_MSG_STATUS_NOT_PERSISTED: timed out or purged before it was sent): re-sending such a
