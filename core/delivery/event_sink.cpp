@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -57,18 +58,24 @@ std::string seq_field(uint64_t seq) {
 OpenTracks::OpenTracks(std::string path) : path_(std::move(path)) {}
 
 std::vector<OpenTracks::Track> OpenTracks::load() const {
-  std::vector<Track> out;
   gchar* text = nullptr;
   gsize len = 0;
-  if (!g_file_get_contents(path_.c_str(), &text, &len, nullptr)) return out;
-  std::istringstream in(std::string(text, len));
+  if (!g_file_get_contents(path_.c_str(), &text, &len, nullptr)) return {};
+  const std::string all(text, len);
   g_free(text);
-  std::string line;
-  while (std::getline(in, line)) {
+  // A journal: each line is a track's whole state (the last one wins) or "-" + its key (closed).
+  // Only whole lines count: a kill during an append leaves a torn last line, ignored.
+  std::map<std::string, Track> set;
+  size_t pos = 0;
+  for (size_t nl; (nl = all.find('\n', pos)) != std::string::npos; pos = nl + 1) {
     std::vector<std::string> f;
-    std::istringstream ls(line);
+    std::istringstream ls(all.substr(pos, nl - pos));
     std::string field;
     while (std::getline(ls, field, '\t')) f.push_back(field);
+    if (f.size() == 4 && f[0] == "-") {
+      set.erase(track_key(f[1], f[2], g_ascii_strtoull(f[3].c_str(), nullptr, 10)));
+      continue;
+    }
     // 8 fields: version 1 (no seqs: its starts were written before it was saved); 10: version 2.
     if (f.size() != 8 && f.size() != 10) continue;  // a line from another version: ignored
     Track t;
@@ -84,8 +91,10 @@ std::vector<OpenTracks::Track> OpenTracks::load() const {
       t.start_seq = parse_seq(f[8]);
       t.end_seq = parse_seq(f[9]);
     }
-    out.push_back(std::move(t));
+    set[track_key(t.store_id, t.camera_id, t.track_id)] = std::move(t);
   }
+  std::vector<Track> out;
+  for (auto& [k, t] : set) out.push_back(std::move(t));
   return out;
 }
 
@@ -104,7 +113,7 @@ std::vector<OpenTracks::Track> OpenTracks::left_open(
 
 void OpenTracks::before_submit(const std::vector<schema::Message>& msgs, const std::string& run_id,
                                int64_t t_us) {
-  bool changed = false;
+  std::string lines;
   for (const auto& m : msgs) {
     uint64_t id = 0;
     std::string cls;
@@ -119,26 +128,27 @@ void OpenTracks::before_submit(const std::vector<schema::Message>& msgs, const s
       t.run_id = run_id;
       t.first_us = t.last_us = t_us;
       t.start_seq = m.seq;
+      lines += record(t);
       open_[k] = std::move(t);
       // Upstream that never ends its tracks must not grow the file without bound.
       if (open_.size() > kMaxOpenTracks) {
         auto oldest = open_.begin();
         for (auto it = open_.begin(); it != open_.end(); ++it)
           if (it->second.first_us < oldest->second.first_us) oldest = it;
+        lines += removal(oldest->second);
         open_.erase(oldest);
       }
-      changed = true;
     } else if (auto it = open_.find(k); it != open_.end()) {
       it->second.end_seq = m.seq;
-      changed = true;
+      lines += record(it->second);
     }
   }
-  if (changed) save();
+  if (!lines.empty()) append(lines);
 }
 
 void OpenTracks::after_submit(const FrameAnalytics& frame, const std::vector<schema::Message>& msgs,
                               const std::vector<bool>& accepted, int64_t now_us) {
-  bool changed = false;
+  std::string lines;
   for (size_t i = 0; i < msgs.size() && i < accepted.size(); ++i) {
     const auto& m = msgs[i];
     uint64_t id = 0;
@@ -147,14 +157,16 @@ void OpenTracks::after_submit(const FrameAnalytics& frame, const std::vector<sch
     auto it = open_.find(track_key(m.store_id, m.camera_id, id));
     if (it == open_.end()) continue;
     if (m.type == "track_started" && !accepted[i] && it->second.start_seq == m.seq) {
-      open_.erase(it);  // dropped by the spool policy: downstream never sees this track open
-      changed = true;
+      lines += removal(it->second);  // dropped by the spool policy: never seen open downstream
+      open_.erase(it);
     } else if (m.type == "track_ended" && it->second.end_seq == m.seq) {
-      if (accepted[i])
+      if (accepted[i]) {
+        lines += removal(it->second);
         open_.erase(it);
-      else
+      } else {
         it->second.end_seq = kNoSeq;  // the end was dropped: the track stays open downstream
-      changed = true;
+        lines += record(it->second);
+      }
     }
   }
   const int64_t t_us = frame.source.capture_time_us > 0 ? frame.source.capture_time_us : now_us;
@@ -168,9 +180,13 @@ void OpenTracks::after_submit(const FrameAnalytics& frame, const std::vector<sch
           dirty_ = true;
         }
     }
-  // A change of the set is saved at once; frame counts and times at most once a second.
-  if (changed || (dirty_ && now_us - saved_us_ > G_USEC_PER_SEC)) {
+  if (!lines.empty()) append(lines);
+  // Frame counts and times (the duration a restart reports) are saved at most once a second,
+  // by rewriting the set: that also keeps the journal short.
+  if (dirty_ && now_us - saved_us_ > G_USEC_PER_SEC) {
     saved_us_ = now_us;
+    save();
+  } else if (journal_lines_ > 4 * open_.size() + 256) {
     save();
   }
 }
@@ -181,28 +197,63 @@ void OpenTracks::reset(const std::vector<Track>& tracks) {
   save();
 }
 
+std::string OpenTracks::record(const Track& t) {
+  return clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) + "\t" +
+         clean(t.cls) + "\t" + t.run_id + "\t" + std::to_string(t.first_us) + "\t" +
+         std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\t" +
+         seq_field(t.start_seq) + "\t" + seq_field(t.end_seq) + "\n";
+}
+
+std::string OpenTracks::removal(const Track& t) {
+  return "-\t" + clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) +
+         "\n";
+}
+
+OpenTracks::~OpenTracks() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void OpenTracks::append(const std::string& lines) {
+  if (fd_ < 0 || stale_) {  // first write, or an append failed: the whole set is written
+    save();
+    return;
+  }
+  // One write per frame; a kill can tear only the last line, which load() ignores.
+  if (write(fd_, lines.data(), lines.size()) == static_cast<ssize_t>(lines.size())) {
+    journal_lines_ += static_cast<size_t>(std::count(lines.begin(), lines.end(), '\n'));
+    return;
+  }
+  failed(errno);
+}
+
 void OpenTracks::save() {
   dirty_ = false;
   std::string text;
-  for (const auto& [k, t] : open_)
-    text += clean(t.store_id) + "\t" + clean(t.camera_id) + "\t" + std::to_string(t.track_id) +
-            "\t" + clean(t.cls) + "\t" + t.run_id + "\t" + std::to_string(t.first_us) + "\t" +
-            std::to_string(t.last_us) + "\t" + std::to_string(t.frames) + "\t" +
-            seq_field(t.start_seq) + "\t" + seq_field(t.end_seq) + "\n";
+  for (const auto& [k, t] : open_) text += record(t);
   // tmp + rename: a crash of the process leaves the old set or the new one, never half of one
-  // (no fsync: this is saved on every change of the set, and a power cut loses the page cache
-  // of the spool too).
+  // (no fsync: a power cut loses the page cache of the spool too). Changes are then appended.
   const std::string tmp = path_ + ".tmp";
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   bool ok = fd >= 0 && write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   const int err = errno;
-  if (fd >= 0) close(fd);
   ok = ok && rename(tmp.c_str(), path_.c_str()) == 0;
-  if (!ok && !warned_) {  // a full disk: said once, retried on the next change
-    log::warning("delivery", "cannot save the open tracks in " + path_ + ": " + strerror(err));
-    warned_ = true;
+  if (!ok) {
+    if (fd >= 0) close(fd);
+    failed(err);
+    return;
   }
-  if (ok) warned_ = false;
+  if (fd_ >= 0) close(fd_);
+  fd_ = fd;  // the renamed file, at its end: appends go there
+  journal_lines_ = open_.size();
+  stale_ = false;
+  warned_ = false;
+}
+
+void OpenTracks::failed(int err) {
+  stale_ = true;  // the file misses a change: the next write rewrites the set
+  if (!warned_)   // a full disk: said once, retried on the next change
+    log::warning("delivery", "cannot save the open tracks in " + path_ + ": " + strerror(err));
+  warned_ = true;
 }
 
 EventSink::EventSink(const SinkOptions& o, Delivery::OnStats on_stats) {

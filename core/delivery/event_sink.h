@@ -24,9 +24,9 @@ struct SinkOptions {
 };
 
 // Tracks open downstream (track_started sent, track_ended not yet), persisted in the spool
-// directory (`open-tracks`, replaced atomically on every change) so that a run killed with
-// SIGKILL can be followed by one that closes them with a track_ended whose payload says
-// reason "restart" (schema 1.1.0).
+// directory (`open-tracks`: a journal of changes, rewritten atomically at most once a second) so
+// that a run killed with SIGKILL can be followed by one that closes them with a track_ended whose
+// payload says reason "restart" (schema 1.1.0).
 //
 // The file is written ahead of the spool: a frame's track_started (with its seq) and the seq of
 // each track_ended are saved before the frame's events are submitted, and settled after. A kill
@@ -45,6 +45,9 @@ class OpenTracks {
     uint64_t end_seq = kNoSeq;    // seq of a track_ended being submitted, else kNoSeq
   };
   explicit OpenTracks(std::string path);
+  ~OpenTracks();
+  OpenTracks(const OpenTracks&) = delete;
+  OpenTracks& operator=(const OpenTracks&) = delete;
   // What a previous run left in the file (empty when it ended cleanly).
   std::vector<Track> load() const;
   // Of `loaded`, the tracks a restart must close: the start was written (start_seq below the
@@ -66,9 +69,16 @@ class OpenTracks {
   void reset(const std::vector<Track>& tracks);
 
  private:
-  void save();
+  static std::string record(const Track& t);   // a journal line: the track's whole state
+  static std::string removal(const Track& t);  // a journal line: the track is closed
+  void append(const std::string& lines);       // journals changes
+  void save();                                 // rewrites the whole set (tmp + rename)
+  void failed(int err);
   std::string path_;
   std::map<std::string, Track> open_;  // by store/camera/track_id
+  int fd_ = -1;                        // the file, open for appending
+  size_t journal_lines_ = 0;
+  bool stale_ = false;  // a write failed: the file misses changes until the next rewrite
   int64_t saved_us_ = 0;
   bool dirty_ = false;
   bool warned_ = false;
