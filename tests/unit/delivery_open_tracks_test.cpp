@@ -214,4 +214,26 @@ TEST(DeliveryOpenTracks, KillDuringTheRestartsOwnClosingDoesNotCloseTwice) {
   EXPECT_EQ(closed_by_restart(lines), (std::map<uint64_t, int>{{7, 1}, {8, 1}}));
 }
 
+TEST(DeliveryOpenTracks, JournalReplaysChangesAndIgnoresATornLastLine) {
+  TempDir d;
+  const std::string path = d.path + "/open-tracks";
+  {
+    OpenTracks file(path);
+    file.before_submit({message("track_started", 1, 0)}, "run-a", 1);
+    file.before_submit({message("track_started", 2, 1), message("track_ended", 1, 2)}, "run-a", 2);
+    FrameAnalytics f = frame("track_ended", 1);
+    file.after_submit(f, {message("track_ended", 1, 2)}, {true}, 3);  // 1 is closed
+  }
+  {
+    // A kill during an append: the last record has every field but no newline.
+    std::ofstream out(path, std::ios::app);
+    out << "s1\tc1\t3\tperson\trun-a\t4\t4\t0\t3\t-";
+  }
+  const auto left = OpenTracks(path).load();
+  ASSERT_EQ(left.size(), 1U);
+  EXPECT_EQ(left[0].track_id, 2U);
+  EXPECT_EQ(left[0].start_seq, 1U);
+  EXPECT_EQ(left[0].end_seq, OpenTracks::kNoSeq);
+}
+
 }  // namespace
